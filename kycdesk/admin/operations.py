@@ -1,0 +1,82 @@
+"""Templates, webhook subscriptions and deliveries, video agents and appointments."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from kycdesk.models import Appointment, Template, VideoAgent, WebhookDelivery, WebhookSubscription
+from kycdesk.services import webhooks
+
+from .base import ReadOnlyAdmin
+
+
+@admin.register(Template)
+class TemplateAdmin(admin.ModelAdmin):
+    list_display = ("name", "vendor", "kind", "external_id", "is_default", "active", "synced_at")
+    list_filter = ("vendor", "kind", "active")
+    search_fields = ("name", "=external_id")
+    readonly_fields = ("raw", "synced_at", "created_at")
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(ReadOnlyAdmin):
+    list_display = ("vendor", "name", "url", "vendor_status", "synced_at")
+    list_filter = ("vendor",)
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    list_display = ("received_at", "vendor", "verdict", "state", "event_type", "external_id", "attempts", "source_ip")
+    list_filter = ("vendor", "verdict", "state")
+    search_fields = ("=external_id", "=body_sha256")
+    list_select_related = ("session",)
+    exclude = ("body",)  # may carry personal data; shown only through the case page
+    readonly_fields = (
+        "vendor",
+        "received_at",
+        "source_ip",
+        "headers",
+        "body_sha256",
+        "body_size",
+        "verdict",
+        "state",
+        "event_type",
+        "external_id",
+        "dedupe_key",
+        "session",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "processed_at",
+    )
+    actions = ["reprocess"]
+
+    @admin.action(description="Reprocess the selected deliveries", permissions=["reprocess"])
+    def reprocess(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
+        count = 0
+        for delivery in queryset.filter(verdict=WebhookDelivery.Verdict.ACCEPTED).only("pk"):
+            webhooks.reprocess(delivery_id=delivery.pk)
+            count += 1
+        self.message_user(request, f"{count} deliveries queued again.", messages.SUCCESS)
+
+    def has_reprocess_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("kycdesk.change_webhookdelivery")
+
+
+@admin.register(VideoAgent)
+class VideoAgentAdmin(admin.ModelAdmin):
+    list_display = ("name", "termin_user_id", "active")
+    list_filter = ("active",)
+    search_fields = ("name", "=termin_user_id")
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(admin.ModelAdmin):
+    list_display = ("starts_at", "agent", "session", "time_zone", "cancelled")
+    list_filter = ("agent", "cancelled")
+    list_select_related = ("agent", "session")
+    raw_id_fields = ("session",)
+    readonly_fields = ("vendor_insert_id", "created_by", "created_at")
+    show_full_result_count = False

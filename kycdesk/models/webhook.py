@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from django.db import models
+
+from .choices import Vendor
+
+
+class WebhookSubscription(models.Model):
+    """A webhook the vendor has configured for us, mirrored from the vendor's list call."""
+
+    vendor = models.CharField(max_length=20, choices=Vendor.choices)
+    external_id = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, blank=True)
+    url = models.URLField(max_length=2048, blank=True)
+    vendor_status = models.CharField(max_length=50, blank=True)
+    raw = models.JSONField(default=dict, blank=True)
+    synced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["vendor", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["vendor", "external_id"], name="subscription_vendor_external_id_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vendor}: {self.name or self.external_id}"
+
+
+class WebhookDeliveryQuerySet(models.QuerySet["WebhookDelivery"]):
+    def unfinished(self) -> WebhookDeliveryQuerySet:
+        return self.filter(state__in=[WebhookDelivery.State.RECEIVED, WebhookDelivery.State.PROCESSING])
+
+
+class WebhookDelivery(models.Model):
+    """One inbound delivery, stored raw before anything parses it (dj-stripe's pattern)."""
+
+    class Verdict(models.TextChoices):
+        UNCHECKED = "unchecked", "Not yet verified"
+        ACCEPTED = "accepted", "Accepted"
+        REFUSED = "refused", "Refused (bad signature or token)"
+
+    class State(models.TextChoices):
+        RECEIVED = "received", "Received"
+        PROCESSING = "processing", "Processing"
+        DONE = "done", "Processed"
+        DUPLICATE = "duplicate", "Duplicate (already applied)"
+        IGNORED = "ignored", "Ignored"
+        FAILED = "failed", "Failed (dead letter)"
+
+    vendor = models.CharField(max_length=20, choices=Vendor.choices)
+    received_at = models.DateTimeField(db_index=True)
+    source_ip = models.GenericIPAddressField(null=True, blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    body = models.BinaryField(blank=True, default=b"")
+    body_sha256 = models.CharField(max_length=64, db_index=True)
+    body_size = models.PositiveIntegerField(default=0)
+    verdict = models.CharField(max_length=10, choices=Verdict.choices, default=Verdict.UNCHECKED)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.RECEIVED)
+    event_type = models.CharField(max_length=100, blank=True)
+    external_id = models.CharField(max_length=200, blank=True, db_index=True)
+    dedupe_key = models.CharField(max_length=200, blank=True)
+    session = models.ForeignKey(
+        "kycdesk.VerificationSession", null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = WebhookDeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "webhook deliveries"
+        ordering = ["-received_at", "-pk"]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="delivery_state_idx"),
+            models.Index(fields=["vendor", "dedupe_key"], name="delivery_dedupe_idx"),
+            models.Index(fields=["verdict", "received_at"], name="delivery_verdict_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vendor} delivery {self.pk}"

@@ -1,0 +1,211 @@
+"""Inbound deliveries: stored first (raw bytes, headers, source IP), verified, then processed by a
+task after commit. See shared/notes/webhooks.md for the rules this follows."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from kycdesk.models import VerificationSession, WebhookDelivery
+from kycdesk.services import results
+from kycdesk.services.vendors import get_provider
+from providers.base import Capability, MalformedPayload, ProviderError, WebhookRejected
+
+logger = logging.getLogger(__name__)
+
+# Credentials and cookies are never stored with a delivery.
+DROPPED_HEADERS = frozenset({"cookie", "authorization", "proxy-authorization"})
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Intake:
+    """What the endpoint answers: an HTTP status and the stored delivery."""
+
+    http_status: int
+    delivery: WebhookDelivery
+    message: str = ""
+
+
+def kept_headers(meta: dict[str, Any]) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    for key, value in meta.items():
+        if key.startswith("HTTP_"):
+            name = key[5:].replace("_", "-").lower()
+        elif key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            name = key.replace("_", "-").lower()
+        else:
+            continue
+        if name not in DROPPED_HEADERS:
+            headers[name] = str(value)[:1000]
+    return headers
+
+
+def receive_delivery(
+    *,
+    vendor: str,
+    headers: dict[str, str],
+    body: bytes,
+    source_ip: str | None,
+    path_token: str = "",
+    size: int | None = None,
+) -> Intake:
+    """Store the delivery, then verify it. Answer 2xx only once the row is committed.
+
+    ``size`` is the size the request declared, when the body was not read because of it.
+    """
+    size = max(size or 0, len(body))
+    too_large = size > settings.KYCDESK_WEBHOOK_MAX_BYTES
+    delivery = WebhookDelivery.objects.create(
+        vendor=vendor,
+        received_at=timezone.now(),
+        source_ip=source_ip,
+        headers=headers,
+        body=b"" if too_large else body,
+        body_sha256=hashlib.sha256(body).hexdigest(),
+        body_size=size,
+    )
+    if too_large:
+        _refuse(delivery, f"Body of {size} bytes is over the {settings.KYCDESK_WEBHOOK_MAX_BYTES}-byte limit.")
+        return Intake(413, delivery, "Payload too large.")
+    provider = get_provider(vendor)
+    try:
+        provider.verify_webhook(headers, body, path_token)
+    except WebhookRejected as exc:
+        _refuse(delivery, str(exc))
+        return Intake(exc.http_status, delivery, str(exc))
+    delivery.verdict = WebhookDelivery.Verdict.ACCEPTED
+    delivery.save(update_fields=["verdict"])
+    transaction.on_commit(lambda: enqueue_delivery(delivery.pk))
+    return Intake(200, delivery)
+
+
+def _refuse(delivery: WebhookDelivery, error: str) -> None:
+    delivery.verdict = WebhookDelivery.Verdict.REFUSED
+    delivery.state = WebhookDelivery.State.IGNORED
+    delivery.last_error = error[:1000]
+    delivery.save(update_fields=["verdict", "state", "last_error"])
+
+
+def enqueue_delivery(delivery_id: int) -> None:
+    from django_q.tasks import async_task
+
+    async_task("kycdesk.tasks.process_delivery", delivery_id, task_name=f"delivery-{delivery_id}")
+
+
+def _claim(delivery_id: int) -> WebhookDelivery | None:
+    with transaction.atomic():
+        delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery_id)
+        if delivery.verdict != WebhookDelivery.Verdict.ACCEPTED or delivery.state not in (
+            WebhookDelivery.State.RECEIVED,
+            WebhookDelivery.State.PROCESSING,
+        ):
+            return None
+        delivery.state = WebhookDelivery.State.PROCESSING
+        delivery.attempts += 1
+        delivery.save(update_fields=["state", "attempts"])
+        return delivery
+
+
+def _finish(delivery: WebhookDelivery, state: str, error: str = "", **fields: Any) -> None:
+    delivery.state = state
+    delivery.last_error = error[:2000]
+    delivery.processed_at = timezone.now()
+    for name, value in fields.items():
+        setattr(delivery, name, value)
+    delivery.save()
+
+
+def process_delivery(*, delivery_id: int) -> str:
+    """Parse a stored delivery, pull the authoritative result, apply it. Safe to run twice."""
+    delivery = _claim(delivery_id)
+    if delivery is None:
+        return "skipped"
+    provider = get_provider(delivery.vendor)
+    try:
+        notices = provider.parse_webhook(delivery.headers, bytes(delivery.body))
+    except MalformedPayload as exc:
+        _finish(delivery, WebhookDelivery.State.FAILED, f"Malformed payload: {exc}")
+        return "malformed"
+    if not notices:
+        _finish(delivery, WebhookDelivery.State.IGNORED, "The delivery names no session.")
+        return "ignored"
+    outcome = "done"
+    for notice in notices:
+        fields = {
+            "event_type": notice.event_type[:100],
+            "external_id": notice.external_id[:200],
+            "dedupe_key": notice.dedupe_key[:200],
+        }
+        for name, value in fields.items():
+            setattr(delivery, name, value)
+        if (
+            notice.dedupe_key
+            and WebhookDelivery.objects.filter(
+                vendor=delivery.vendor, dedupe_key=notice.dedupe_key, state=WebhookDelivery.State.DONE
+            )
+            .exclude(pk=delivery.pk)
+            .exists()
+        ):
+            _finish(delivery, WebhookDelivery.State.DUPLICATE)
+            return "duplicate"
+        session = VerificationSession.objects.filter(vendor=delivery.vendor, external_id=notice.external_id).first()
+        if session is None:
+            _finish(delivery, WebhookDelivery.State.IGNORED, "No session with this id here.")
+            return "unknown session"
+        delivery.session = session
+        try:
+            if provider.supports(Capability.FETCH_RESULT):
+                result = provider.fetch_result(notice.external_id)  # the webhook is a hint
+            elif notice.result is not None:
+                result = notice.result
+            else:
+                continue
+            applied = results.apply_result(result=result, source="webhook")
+        except ProviderError as exc:
+            return _retry_or_fail(delivery, exc)
+        schedule_media(applied.media_to_fetch)
+        if not applied.applied:
+            outcome = applied.reason
+    _finish(delivery, WebhookDelivery.State.DONE)
+    return outcome
+
+
+def _retry_or_fail(delivery: WebhookDelivery, exc: ProviderError) -> str:
+    error = str(exc)
+    if exc.retryable and delivery.attempts < MAX_ATTEMPTS:
+        wait = exc.retry_after or min(3600, 30 * 2 ** (delivery.attempts - 1))
+        delivery.state = WebhookDelivery.State.RECEIVED
+        delivery.next_attempt_at = timezone.now() + timezone.timedelta(seconds=wait)
+        delivery.last_error = error[:2000]
+        delivery.save()
+        return "retry"
+    _finish(delivery, WebhookDelivery.State.FAILED, error)
+    return "failed"
+
+
+def schedule_media(media_ids: list[int]) -> None:
+    if not media_ids:
+        return
+    from django_q.tasks import async_task
+
+    def enqueue() -> None:
+        for media_id in media_ids:
+            async_task("kycdesk.tasks.download_media", media_id, task_name=f"media-{media_id}")
+
+    transaction.on_commit(enqueue)
+
+
+def reprocess(*, delivery_id: int) -> None:
+    """Put a failed or ignored accepted delivery back in the queue (admin action)."""
+    updated = WebhookDelivery.objects.filter(pk=delivery_id, verdict=WebhookDelivery.Verdict.ACCEPTED).update(
+        state=WebhookDelivery.State.RECEIVED, next_attempt_at=None, last_error=""
+    )
+    if updated:
+        transaction.on_commit(lambda: enqueue_delivery(delivery_id))

@@ -1,0 +1,232 @@
+"""kycdesk settings: every value comes from the environment through django-environ.
+
+Local mode (nothing configured) gives DEBUG on, SQLite, django-q2's ORM broker and the
+built-in sandbox. Production sets DEBUG=off plus the variables documented in .env.example.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+
+def secret(name: str, default: str = "") -> str:
+    """A credential from NAME, or from the file named by NAME_FILE (Docker/K8s secrets)."""
+    path = env.str(f"{name}_FILE", default="")
+    if path:
+        return Path(path).read_text(encoding="utf-8").strip()
+    return env.str(name, default=default)
+
+
+DEBUG = env.bool("DEBUG", default=True)
+_LOCAL_SECRET = "django-insecure-local-only-never-in-production"
+SECRET_KEY = secret("SECRET_KEY", default=_LOCAL_SECRET if DEBUG else "")
+if not SECRET_KEY:
+    raise environ.ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_q",
+    "kycdesk.apps.KycdeskConfig",
+    "providers.sandbox.apps.SandboxConfig",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "providers.sandbox.middleware.SandboxGateMiddleware",
+]
+
+ROOT_URLCONF = "kycdesk.urls"
+WSGI_APPLICATION = "kycdesk.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=0))
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # WAL lets the web server and the django-q2 workers read while one of them writes.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
+    DATABASES["default"]["OPTIONS"].setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")  # display zone; data is stored in UTC
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
+STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# Personal media (documents, selfies, PDFs, recordings) live outside any served root and are
+# only ever read through kycdesk.media's permission-checked, audited view.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "private")
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_URL = None
+
+# --- kycdesk ---------------------------------------------------------------------------
+KYCDESK_PUBLIC_URL = env.str("KYCDESK_PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
+KYCDESK_SANDBOX = env.bool("KYCDESK_SANDBOX", default=DEBUG)
+KYCDESK_WEBHOOK_MAX_BYTES = env.int("KYCDESK_WEBHOOK_MAX_BYTES", default=1024 * 1024)
+KYCDESK_HTTP_CONNECT_TIMEOUT = env.float("KYCDESK_HTTP_CONNECT_TIMEOUT", default=5.0)
+KYCDESK_HTTP_READ_TIMEOUT = env.float("KYCDESK_HTTP_READ_TIMEOUT", default=30.0)
+KYCDESK_HTTP_MAX_RETRIES = env.int("KYCDESK_HTTP_MAX_RETRIES", default=3)
+KYCDESK_LOW_CONFIDENCE = env.float("KYCDESK_LOW_CONFIDENCE", default=0.8)
+
+
+def _vendor(code: str, cls: str, **credentials: str) -> dict:
+    """One vendor's settings block. The base URL defaults to the sandbox when it is on."""
+    upper = code.upper()
+    default_url = f"{KYCDESK_PUBLIC_URL}/sandbox/{code}/" if KYCDESK_SANDBOX else ""
+    block = {
+        "class": cls,
+        "enabled": env.bool(f"{upper}_ENABLED", default=True),
+        "base_url": env.str(f"{upper}_BASE_URL", default=default_url),
+    }
+    sandbox_defaults = {key: f"sandbox-{code}-{key}" for key in credentials}
+    for key, setting_name in credentials.items():
+        fallback = sandbox_defaults[key] if KYCDESK_SANDBOX else ""
+        block[key] = secret(setting_name, default=fallback)
+    return block
+
+
+KYCDESK_VENDORS = {
+    "datakeen": _vendor(
+        "datakeen",
+        "providers.datakeen.provider.DatakeenProvider",
+        username="DATAKEEN_USERNAME",
+        password="DATAKEEN_PASSWORD",
+        webhook_token="DATAKEEN_WEBHOOK_TOKEN",
+    ),
+    "idenfy": _vendor(
+        "idenfy",
+        "providers.idenfy.provider.IdenfyProvider",
+        api_key="IDENFY_API_KEY",
+        api_secret="IDENFY_API_SECRET",
+        webhook_signing_key="IDENFY_WEBHOOK_SIGNING_KEY",
+    ),
+    "vult": _vendor(
+        "vult",
+        "providers.vult.provider.VultProvider",
+        client_id="VULT_CLIENT_ID",
+        client_secret="VULT_CLIENT_SECRET",
+        token_url="VULT_TOKEN_URL",
+        webhook_token="VULT_WEBHOOK_TOKEN",
+    ),
+    "identomat": _vendor(
+        "identomat",
+        "providers.identomat.provider.IdentomatProvider",
+        company_key="IDENTOMAT_COMPANY_KEY",
+        secret_key="IDENTOMAT_SECRET_KEY",
+    ),
+    "identify24": _vendor(
+        "identify24",
+        "providers.identify24.provider.Identify24Provider",
+        partner="IDENTIFY24_PARTNER",
+        api_key="IDENTIFY24_API_KEY",
+        webhook_token="IDENTIFY24_WEBHOOK_TOKEN",
+    ),
+}
+if KYCDESK_SANDBOX:
+    # The sandbox's own OAuth2 endpoint; Identomat's HMAC stays off unless a key is given.
+    KYCDESK_VENDORS["vult"]["token_url"] = env.str(
+        "VULT_TOKEN_URL", default=f"{KYCDESK_PUBLIC_URL}/sandbox/vult/oauth/token"
+    )
+    KYCDESK_VENDORS["identomat"]["secret_key"] = secret("IDENTOMAT_SECRET_KEY", default="")
+
+# --- django-q2 (see shared notes: at-least-once, our own rows are the truth) -----------------
+REDIS_URL = env.str("REDIS_URL", default="")
+Q_CLUSTER = {
+    "name": "kycdesk",
+    "workers": env.int("Q_WORKERS", default=2),
+    "timeout": 120,
+    "retry": 300,  # above the slowest task plus queue wait, so a running task is not re-handed out
+    "max_attempts": 1,  # we count attempts in our own rows
+    "save_limit": -1,  # outcomes live in our tables; -1 keeps the monitor out of the hot path
+    "ack_failures": True,
+    "catch_up": False,
+    "poll": 1,
+    "label": "Background tasks",
+    "sync": env.bool("Q_SYNC", default=False),
+}
+if REDIS_URL:
+    Q_CLUSTER["redis"] = REDIS_URL
+else:
+    Q_CLUSTER["orm"] = "default"
+
+# --- security ----------------------------------------------------------------------------
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True  # the age above is an inactivity limit
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "SAMEORIGIN"  # inline PDFs are framed by our own pages
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if not DEBUG:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+    if env.bool("BEHIND_PROXY", default=False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- logging: never bodies, headers or personal values (providers.http redacts) ----------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django_q": {"level": "WARNING"}},
+}

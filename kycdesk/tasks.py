@@ -1,0 +1,14 @@
+"""django-q2 tasks. Each takes ids, makes one call into a service, and is safe to run twice
+(django-q2 delivers at least once: see shared/notes/django-q2.md)."""
+
+from __future__ import annotations
+
+from kycdesk.services import media, webhooks
+
+
+def process_delivery(delivery_id: int) -> str:
+    return webhooks.process_delivery(delivery_id=delivery_id)
+
+
+def download_media(media_id: int) -> str:
+    return media.download_media(media_id=media_id)

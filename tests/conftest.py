@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from providers import http
+
+
+@pytest.fixture(autouse=True)
+def _fresh_tokens():
+    """No vendor token leaks from one test into another."""
+    http.tokens.clear()
+    yield
+    http.tokens.clear()
+
+
+@pytest.fixture
+def fake_vendor(settings):
+    """Route the vendor code 'datakeen' to tests.fakes.FakeProvider for mechanism tests."""
+    from tests.fakes import FakeProvider
+
+    vendors = copy.deepcopy(settings.KYCDESK_VENDORS)
+    vendors["datakeen"]["class"] = "tests.fakes.FakeProvider"
+    settings.KYCDESK_VENDORS = vendors
+    FakeProvider.files = {}
+    FakeProvider.created = []
+    return FakeProvider
+
+
+@pytest.fixture
+def private_media(settings, tmp_path):
+    """Private media written under the test's own folder."""
+    root = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root), "base_url": None},
+        },
+    }
+    return root
+
+
+@pytest.fixture
+def make_user(db, django_user_model):
+    from django.contrib.auth.models import Group
+
+    def make(username: str, *roles: str, **extra):
+        user = django_user_model.objects.create_user(
+            username=username, password="pw-not-used-1234", is_staff=True, **extra
+        )
+        for role in roles:
+            user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make

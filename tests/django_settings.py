@@ -1,0 +1,13 @@
+"""Settings for the test suite: the real settings, with django-q2 in sync mode and fast hashing."""
+
+import os
+import tempfile
+
+os.environ.setdefault("Q_SYNC", "on")
+os.environ.setdefault("KYCDESK_SANDBOX", "on")
+os.environ.setdefault("PRIVATE_MEDIA_ROOT", tempfile.mkdtemp(prefix="kycdesk-test-media-"))
+
+from kycdesk.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405

@@ -1,0 +1,102 @@
+"""The shared endpoint: stored first, verified, answered, then processed after commit."""
+
+import json
+
+import pytest
+
+from kycdesk.models import Identity, Media, VerificationSession, WebhookDelivery
+from tests.fakes import sign
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+URL = "/webhooks/datakeen/"
+
+
+@pytest.fixture
+def session(fake_vendor):
+    identity = Identity.objects.create(reference="ref-1")
+    return VerificationSession.objects.create(vendor="datakeen", external_id="s1", identity=identity)
+
+
+def post(client, body: bytes, signature: str | None = None, **extra):
+    headers = {"HTTP_X_FAKE_SIGNATURE": signature if signature is not None else sign(body)}
+    return client.post(URL, data=body, content_type="application/json", **headers, **extra)
+
+
+def test_a_good_delivery_is_stored_answered_and_applied(client, session, fake_vendor, private_media):
+    session_body = json.dumps({"id": "s1", "state": "ok", "final": True, "media": ["front"]}).encode()
+    fake_vendor.files = {"front": b"\xff\xd8\xff\xe0 a jpeg"}
+
+    response = post(client, session_body, REMOTE_ADDR="203.0.113.9")
+
+    delivery = WebhookDelivery.objects.get()
+    session.refresh_from_db()
+    assert response.status_code == 200
+    assert (bytes(delivery.body), delivery.source_ip, delivery.verdict, delivery.state) == (
+        session_body,
+        "203.0.113.9",
+        "accepted",
+        "done",
+    )
+    assert session.status == "approved"
+    media = Media.objects.get(session=session)
+    assert (media.state, media.content_type, media.size) == ("stored", "image/jpeg", 11)
+    assert media.file.read() == b"\xff\xd8\xff\xe0 a jpeg"
+
+
+def test_a_bad_signature_is_refused_stored_and_changes_nothing(client, session):
+    response = post(client, b'{"id": "s1", "state": "ok"}', signature="forged")
+
+    delivery = WebhookDelivery.objects.get()
+    session.refresh_from_db()
+    assert response.status_code == 401
+    assert (delivery.verdict, delivery.state) == ("refused", "ignored")
+    assert session.status == "created"
+
+
+def test_a_body_over_the_limit_gets_413_and_a_bounded_record(client, session, settings):
+    settings.KYCDESK_WEBHOOK_MAX_BYTES = 100
+
+    response = post(client, b"x" * 101)
+
+    delivery = WebhookDelivery.objects.get()
+    assert response.status_code == 413
+    assert (delivery.body_size, bytes(delivery.body), delivery.verdict) == (101, b"", "refused")
+
+
+@pytest.mark.parametrize("body", [b"", b"not json", b"\xff\xfe\x00", b'{"id": "s1"}'])
+def test_a_malformed_signed_body_is_stored_answered_and_failed_never_a_500(client, session, body):
+    response = post(client, body)
+
+    delivery = WebhookDelivery.objects.get()
+    assert response.status_code == 200
+    assert delivery.state == "failed"
+    assert delivery.last_error.startswith("Malformed payload")
+
+
+def test_the_same_delivery_twice_is_applied_once(client, session):
+    body = json.dumps({"id": "s1", "state": "check"}).encode()
+
+    post(client, body)
+    post(client, body)
+
+    assert list(WebhookDelivery.objects.order_by("pk").values_list("state", flat=True)) == ["done", "duplicate"]
+    assert session.events.filter(kind="result").count() == 1
+
+
+def test_an_unknown_vendor_is_404(client):
+    assert client.post("/webhooks/acme/", data=b"{}", content_type="application/json").status_code == 404
+
+
+def test_a_get_is_refused(client):
+    assert client.get(URL).status_code == 405
+
+
+def test_credentials_and_cookies_are_not_stored_with_the_delivery(client, session):
+    body = json.dumps({"id": "s1", "state": "ok"}).encode()
+
+    post(client, body, HTTP_AUTHORIZATION="Bearer secret", HTTP_COOKIE="sessionid=abc")
+
+    headers = WebhookDelivery.objects.get().headers
+    assert "authorization" not in headers and "cookie" not in headers
+    assert headers["x-fake-signature"] == sign(body)
