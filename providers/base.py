@@ -313,6 +313,11 @@ class Provider:
     capabilities: ClassVar[frozenset[Capability]] = frozenset()
     # Time a person has to use a link; the reconcile sweep uses it with a grace period.
     session_lifetime: ClassVar[dt.timedelta] = dt.timedelta(hours=1)
+    #: The vendor's launch form (a providers.forms.LaunchForm subclass, as a dotted path so that
+    #: importing a provider never imports Django forms).
+    launch_form: ClassVar[str] = "providers.forms.LaunchForm"
+    #: Template kinds this vendor uses (kycdesk Template.kind values): "template", "project", "config".
+    template_kind: ClassVar[str] = ""
 
     def __init__(self, config: ProviderConfig) -> None:
         self.config = config

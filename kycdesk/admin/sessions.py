@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.urls import path
 from django.utils.html import format_html
 
 from kycdesk.models import (
@@ -19,6 +20,7 @@ from kycdesk.models import (
 )
 
 from .base import ReadOnlyAdmin, ReadOnlyInline, can_view_pii, pretty_json
+from .launch import launch_view
 
 # What a user without view_pii may see of a case (appointment staff: the minimum).
 MINIMAL_FIELDS = ("vendor", "external_id", "status", "vendor_status", "decision_state", "created_at", "expires_at")
@@ -69,6 +71,19 @@ class VerificationSessionAdmin(ReadOnlyAdmin):
     list_select_related = ("identity",)
     ordering = ("-created_at", "-id")
     sortable_by = ("created_at",)
+    change_list_template = "admin/kycdesk/session_changelist.html"
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("launch/", wrap(lambda r: launch_view(self, r)), name="kycdesk_launch"),
+            path(
+                "launch/<str:vendor>/",
+                wrap(lambda r, vendor: launch_view(self, r, vendor)),
+                name="kycdesk_launch_vendor",
+            ),
+            *super().get_urls(),
+        ]
 
     def get_inlines(self, request: HttpRequest, obj: Any) -> list[type]:
         if not can_view_pii(request):

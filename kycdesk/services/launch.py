@@ -34,6 +34,17 @@ def identity_for(request: LaunchRequest) -> Identity:
     return identity
 
 
+def _json_options(options: Any) -> dict[str, Any]:
+    """What we keep of the options: JSON-able values only (an uploaded PDF is not kept here)."""
+    kept: dict[str, Any] = {}
+    for key, value in dict(options).items():
+        if isinstance(value, str | int | float | bool | type(None) | list | dict):
+            kept[key] = value
+        elif hasattr(value, "isoformat"):
+            kept[key] = value.isoformat()
+    return kept
+
+
 def launch_session(
     *,
     vendor: str,
@@ -63,7 +74,7 @@ def launch_session(
             status=SessionStatus(launched.status.value),
             vendor_status=launched.vendor_status,
             expires_at=launched.expires_at,
-            launch_options=dict(request.options),
+            launch_options=_json_options(request.options),
             raw=dict(launched.raw),
         )
         SessionEvent.objects.create(
@@ -75,3 +86,14 @@ def launch_session(
         )
         audit.record(action="launch", actor=user, target=session, ip=ip, vendor=vendor)
     return session
+
+
+def open_session_warnings(*, vendor: str, reference: str) -> list[str]:
+    """Warn before launching again for a person with an open session (some vendors bill again)."""
+    if not reference:
+        return []
+    open_sessions = VerificationSession.objects.open().filter(vendor=vendor, identity__reference=reference)
+    count = open_sessions.count()
+    if not count:
+        return []
+    return [f"{count} open session(s) already exist for this reference at this vendor; launching again may be billed."]
