@@ -12,3 +12,7 @@ def process_delivery(delivery_id: int) -> str:
 
 def download_media(media_id: int) -> str:
     return media.download_media(media_id=media_id)
+
+
+def retry_deliveries() -> int:
+    return webhooks.retry_due(limit=500)

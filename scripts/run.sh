@@ -8,6 +8,7 @@ PY=.venv/bin/python
 ADDR=${KYCDESK_ADDR:-127.0.0.1:8000}
 
 $PY manage.py ensure_demo_user
+$PY manage.py sync_schedules
 if $PY manage.py help demo >/dev/null 2>&1; then
   $PY manage.py demo --if-empty || echo "demo data could not be created; the admin still works"
 fi

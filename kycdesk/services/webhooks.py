@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from kycdesk.models import VerificationSession, WebhookDelivery
@@ -209,3 +209,27 @@ def reprocess(*, delivery_id: int) -> None:
     )
     if updated:
         transaction.on_commit(lambda: enqueue_delivery(delivery_id))
+
+
+def retry_due(*, limit: int, stuck_after_seconds: int = 600) -> int:
+    """Re-queue accepted deliveries that are due: a retry whose time has come, or one left
+    'received'/'processing' by a worker that died (Redis keeps no receipts)."""
+    now = timezone.now()
+    stuck = now - timezone.timedelta(seconds=stuck_after_seconds)
+    due = (
+        WebhookDelivery.objects.filter(verdict=WebhookDelivery.Verdict.ACCEPTED)
+        .filter(
+            models.Q(state=WebhookDelivery.State.RECEIVED, next_attempt_at__lte=now)
+            | models.Q(
+                state__in=[WebhookDelivery.State.RECEIVED, WebhookDelivery.State.PROCESSING],
+                next_attempt_at__isnull=True,
+                received_at__lt=stuck,
+            )
+        )
+        .order_by("received_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    ids = list(due)
+    for delivery_id in ids:
+        enqueue_delivery(delivery_id)
+    return len(ids)

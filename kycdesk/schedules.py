@@ -1,0 +1,27 @@
+"""Every django-q2 schedule kycdesk runs, in one list; `manage.py sync_schedules` writes them.
+
+Each is an idempotent sweep (shared/notes/django-q2.md: catch_up is off, so a missed slot is
+simply the next run's work). Add a vendor's schedule here with one line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ScheduleSpec:
+    name: str
+    func: str
+    minutes: int  # how often, in minutes
+    description: str = ""
+
+
+SCHEDULES: list[ScheduleSpec] = [
+    ScheduleSpec(
+        "retry-deliveries",
+        "kycdesk.tasks.retry_deliveries",
+        1,
+        "Re-queue webhook deliveries whose retry time has come or whose worker died.",
+    ),
+]

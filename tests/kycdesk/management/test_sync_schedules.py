@@ -1,0 +1,24 @@
+import pytest
+from django.core.management import call_command
+from django_q.models import Schedule
+
+from kycdesk.schedules import SCHEDULES
+
+pytestmark = pytest.mark.django_db
+
+
+def test_schedules_are_written_once_however_often_it_runs():
+    call_command("sync_schedules")
+    call_command("sync_schedules")
+
+    assert Schedule.objects.filter(name__startswith="kycdesk:").count() == len(SCHEDULES)
+
+
+def test_a_schedule_no_longer_listed_is_removed():
+    Schedule.objects.create(name="kycdesk:old", func="kycdesk.tasks.gone", schedule_type=Schedule.MINUTES, minutes=5)
+    Schedule.objects.create(name="someone-else", func="x.y", schedule_type=Schedule.MINUTES, minutes=5)
+
+    call_command("sync_schedules")
+
+    assert not Schedule.objects.filter(name="kycdesk:old").exists()
+    assert Schedule.objects.filter(name="someone-else").exists()
