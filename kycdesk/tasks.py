@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from kycdesk.services import media, webhooks
+from kycdesk.services import media, templates, webhooks
 
 
 def process_delivery(delivery_id: int) -> str:
@@ -16,3 +16,7 @@ def download_media(media_id: int) -> str:
 
 def retry_deliveries() -> int:
     return webhooks.retry_due(limit=500)
+
+
+def sync_templates() -> dict[str, int]:
+    return templates.sync_all_templates()

@@ -7,7 +7,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from kycdesk.models import Appointment, Template, VideoAgent, WebhookDelivery, WebhookSubscription
-from kycdesk.services import webhooks
+from kycdesk.services import templates, webhooks
+from kycdesk.services.vendors import enabled_codes, supports
+from providers.base import Capability, ProviderError
 
 from .base import ReadOnlyAdmin
 
@@ -18,6 +20,20 @@ class TemplateAdmin(admin.ModelAdmin):
     list_filter = ("vendor", "kind", "active")
     search_fields = ("name", "=external_id")
     readonly_fields = ("raw", "synced_at", "created_at")
+    actions = ["sync_from_vendors"]
+
+    @admin.action(description="Sync templates and projects from the vendors", permissions=["change"])
+    def sync_from_vendors(self, request: HttpRequest, queryset: QuerySet[Template]) -> None:
+        # Works on vendors, not on the selection: the selection only says "do it now".
+        for code in enabled_codes():
+            if not supports(code, Capability.LIST_TEMPLATES):
+                continue
+            try:
+                count = templates.sync_templates(vendor=code, actor=request.user)
+            except ProviderError as exc:
+                self.message_user(request, f"{code}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"{code}: {count} templates synced.", messages.SUCCESS)
 
 
 @admin.register(WebhookSubscription)
