@@ -108,11 +108,12 @@ PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT)},
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_URL = None
+# No URL serves this prefix: private files are only read through kycdesk.media's view.
+MEDIA_URL = "/private-media-is-never-served/"
 
 # --- kycdesk ---------------------------------------------------------------------------
 KYCDESK_PUBLIC_URL = env.str("KYCDESK_PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")

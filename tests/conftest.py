@@ -55,3 +55,17 @@ def make_user(db, django_user_model):
         return user
 
     return make
+
+
+@pytest.fixture
+def sandbox_live(live_server, settings):
+    """Every vendor client and our public URL point at the live server, where the simulators run.
+
+    Use it for tests that drive a whole flow over real HTTP: launch through the real client,
+    finish on the person's page, receive the vendor's webhook, pull the result.
+    """
+    from providers.sandbox.testing import point_vendors_at
+
+    point_vendors_at(settings, live_server.url)
+    settings.KYCDESK_HTTP_READ_TIMEOUT = 10
+    return live_server
