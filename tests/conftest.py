@@ -29,6 +29,19 @@ def fake_vendor(settings):
 
 
 @pytest.fixture
+def fake_pull_vendor(settings):
+    """Like fake_vendor, with a result API (FETCH_RESULT): deliveries are hints, pulls are the truth."""
+    from tests.fakes import FakePullProvider
+
+    vendors = copy.deepcopy(settings.KYCDESK_VENDORS)
+    vendors["datakeen"]["class"] = "tests.fakes.FakePullProvider"
+    settings.KYCDESK_VENDORS = vendors
+    FakePullProvider.files, FakePullProvider.results = {}, {}
+    FakePullProvider.pulls, FakePullProvider.failures = [], []
+    return FakePullProvider
+
+
+@pytest.fixture
 def private_media(settings, tmp_path):
     """Private media written under the test's own folder."""
     root = tmp_path / "private"

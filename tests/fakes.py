@@ -118,3 +118,18 @@ class FakeProvider(Provider):
 
 def sign(body: bytes) -> str:
     return hmac.new(b"fake-key", body, hashlib.sha256).hexdigest()
+
+
+class FakePullProvider(FakeProvider):
+    """A fake vendor with a result API: the webhook is only a hint, fetch_result is the truth."""
+
+    capabilities: ClassVar[frozenset[Capability]] = FakeProvider.capabilities | {Capability.FETCH_RESULT}
+    results: ClassVar[dict[str, dict]] = {}
+    pulls: ClassVar[list[str]] = []
+    failures: ClassVar[list[Exception]] = []
+
+    def fetch_result(self, external_id: str) -> VerificationResult:
+        self.pulls.append(external_id)
+        if self.failures:
+            raise self.failures.pop(0)
+        return self.normalize({"id": external_id, **self.results[external_id]})
