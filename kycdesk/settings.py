@@ -132,7 +132,7 @@ def _vendor(code: str, cls: str, **credentials: str) -> dict:
     upper = code.upper()
     default_url = f"{KYCDESK_PUBLIC_URL}/sandbox/{code}/" if KYCDESK_SANDBOX else ""
     block = {
-        "class": cls,
+        "class": env.str(f"{upper}_CLASS", default=cls),  # a subclass of the vendor's provider, if wanted
         "enabled": env.bool(f"{upper}_ENABLED", default=True),
         "base_url": env.str(f"{upper}_BASE_URL", default=default_url),
     }
