@@ -37,6 +37,12 @@ class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
+    # Foreign keys shown in the rows, fetched in the inline's one query (not one per row).
+    select_related_fields: tuple[str, ...] = ()
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        queryset = super().get_queryset(request)
+        return queryset.select_related(*self.select_related_fields) if self.select_related_fields else queryset
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
