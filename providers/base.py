@@ -332,6 +332,15 @@ class Provider:
     def fetch_result(self, external_id: str) -> VerificationResult:
         raise NotImplementedError
 
+    def fetch_result_after(self, notice: WebhookNotice) -> VerificationResult:
+        """The authoritative result after a verified notice (kycdesk's webhook task calls this).
+
+        The notice is a hint, so by default this is ``fetch_result(notice.external_id)``. A vendor
+        whose API result lacks the verdict only its notice carries (Datakeen's ``newStatus``)
+        overrides it to combine the two.
+        """
+        return self.fetch_result(notice.external_id)
+
     def fetch_media(self, external_id: str, ref: MediaRef) -> Iterator[bytes]:
         """Yield the file in chunks; never load a whole recording in memory."""
         raise NotImplementedError
