@@ -316,6 +316,9 @@ class Provider:
     #: The vendor's launch form (a providers.forms.LaunchForm subclass, as a dotted path so that
     #: importing a provider never imports Django forms).
     launch_form: ClassVar[str] = "providers.forms.LaunchForm"
+    #: The vendor has no "expired" status of its own: a session still without an outcome past its
+    #: expiry (plus grace) has expired (Datakeen: single-use links that die after 1 hour).
+    silent_expiry: ClassVar[bool] = False
     #: Template kinds this vendor uses (kycdesk Template.kind values): "template", "project", "config".
     template_kind: ClassVar[str] = ""
 

@@ -37,6 +37,7 @@ class DatakeenProvider(Provider):
         }
     )
     session_lifetime = dt.timedelta(hours=1)  # "single-use and ... an expiration time of 1 hour"
+    silent_expiry = True  # and no status says so: an unused session is simply never analysed
     launch_form = "providers.datakeen.forms.DatakeenLaunchForm"
     template_kind = "template"
 

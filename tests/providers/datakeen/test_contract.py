@@ -1,6 +1,6 @@
 import json
 
-from providers.base import Status
+from providers.base import Capability, Status
 from tests.providers.contract import ProviderContract
 
 
@@ -14,3 +14,7 @@ class TestDatakeenContract(ProviderContract):
         ({"content-type": "application/json"}, body, ""),
         ({"content-type": "application/json"}, body, "sandbox-datakeen-webhook_token-but-longer"),
     ]
+
+    def test_datakeen_documents_no_erase_call_so_erasing_is_local_only(self, provider):
+        assert not provider.supports(Capability.ANONYMIZE)
+        assert not provider.supports(Capability.DELETE)
