@@ -167,7 +167,7 @@ def process_delivery(*, delivery_id: int) -> str:
         delivery.session = session
         try:
             if provider.supports(Capability.FETCH_RESULT):
-                result = provider.fetch_result(notice.external_id)  # the webhook is a hint
+                result = provider.fetch_result_after(notice)  # the webhook is a hint: pull the truth
             elif notice.result is not None:
                 result = notice.result
             else:
