@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check clean
+.PHONY: run test lint check clean bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,9 @@ run: $(STAMP)  ## migrate, demo login, django-q2 cluster + web server on http://
 
 test: $(STAMP)  ## the whole suite (SQLite by default; DATABASE_URL for PostgreSQL)
 	$(BIN)/pytest
+
+bench: $(STAMP)  ## benchmarks at BENCH_SESSIONS (default 1,000,000) on PostgreSQL + Redis; writes BENCHMARKS.md
+	$(BIN)/python -m bench
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

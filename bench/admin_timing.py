@@ -143,5 +143,14 @@ def queries_per_page(model: type, url: str) -> dict[int, int]:
     return counts
 
 
-def plain_site_registered(model: type) -> bool:
-    return model in plain_site._registry
+def queue_available() -> bool:
+    """The review queue (issue 9) is the Case proxy's changelist, once it is registered."""
+    return any(model.__name__ == "Case" for model in admin.site._registry) and any(
+        model.__name__ == "Case" for model in plain_site._registry
+    )
+
+
+def case_url(case: VerificationSession, *, queue: bool) -> str:
+    if queue:
+        return f"/admin/kycdesk/case/{case.pk}/change/"
+    return f"/admin/kycdesk/verificationsession/{case.pk}/change/"

@@ -8,6 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from kycdesk.urls import urlpatterns as kycdesk_urlpatterns
 
 from .plain_admin import site as plain_site
+from .vendor_stub import idenfy_api
 
 
 @csrf_exempt
@@ -19,6 +20,7 @@ def bare(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("bench/bare/", bare, name="bench-bare"),
+    path("bench/idenfy/api/v2/<str:call>", idenfy_api, name="bench-idenfy"),
     path("plain-admin/", plain_site.urls),
     *kycdesk_urlpatterns,
 ]

@@ -8,6 +8,8 @@ from django.http import HttpRequest
 from kycdesk.models import Identity, VerificationSession
 
 from .base import ReadOnlyInline, can_view_pii
+from .changelist import LeanListMixin
+from .columns import time_column
 from .paginator import EstimatedCountPaginator
 
 PII_FIELDS = ("first_name", "last_name", "birth_date", "nationality", "email", "phone", "address")
@@ -22,14 +24,16 @@ class SessionInline(ReadOnlyInline):
 
 
 @admin.register(Identity)
-class IdentityAdmin(admin.ModelAdmin):
-    list_display = ("reference", "last_name", "first_name", "nationality", "created_at", "legal_hold")
+class IdentityAdmin(LeanListMixin, admin.ModelAdmin):
+    list_display = ("reference", "last_name", "first_name", "nationality", "created", "legal_hold")
+    list_columns = ("reference", "last_name", "first_name", "nationality", "created_at", "legal_hold")
     list_filter = ("legal_hold",)
     # One table: UPPER b-trees for the exact ones, UPPER trigram GIN for the names (migrations 0003-0004).
     search_fields = ("=reference", "last_name", "first_name", "=email")
     readonly_fields = ("vendor_ids", "anonymized_at", "created_at", "updated_at")
     inlines = [SessionInline]
-    sortable_by = ("created_at",)  # the orderings an index serves
+    sortable_by = ("created",)  # the ordering an index serves
+    created = time_column("created_at", "created")
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     paginator = EstimatedCountPaginator

@@ -61,7 +61,7 @@ class EstimatedCountPaginator(Paginator):
         return self._estimate if self._estimate is not None else super().count
 
     def page(self, number: int | str) -> Page:
-        """Deep pages on PostgreSQL: ``OFFSET`` makes the database read and skip every row before
+        """Deep pages: ``OFFSET`` makes the database read and skip every row before
         the page. Skipping ids in an index that holds the ordering and the id (an index-only scan,
         e.g. session_created_idx) is far cheaper than skipping whole rows, so the page's ids
         are chosen in a subquery and only those rows are read (a "deferred join")."""
@@ -81,5 +81,5 @@ class EstimatedCountPaginator(Paginator):
             isinstance(rows, QuerySet)
             and not rows.query.distinct
             and not rows.query.combinator
-            and connections[rows.db].vendor == "postgresql"
+            and connections[rows.db].features.allow_sliced_subqueries_with_in  # PostgreSQL, SQLite
         )

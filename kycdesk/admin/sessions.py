@@ -12,15 +12,20 @@ from django.utils.html import format_html
 from kycdesk.models import (
     CaseNote,
     Control,
+    DecisionState,
     Document,
     ExtractedField,
     Media,
     ReviewDecision,
     SessionEvent,
+    SessionStatus,
+    Vendor,
     VerificationSession,
 )
 
 from .base import ReadOnlyAdmin, ReadOnlyInline, can_view_pii, pretty_json
+from .changelist import LeanListMixin
+from .columns import choice_column, time_column
 from .launch import launch_view
 from .paginator import EstimatedCountPaginator
 from .search import search_sessions
@@ -71,18 +76,40 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(VerificationSession)
-class VerificationSessionAdmin(ReadOnlyAdmin):
-    list_display = ("external_id", "vendor", "status", "vendor_status", "decision_state", "identity", "created_at")
+class VerificationSessionAdmin(LeanListMixin, ReadOnlyAdmin):
+    list_display = (
+        "external_id",
+        "vendor_label",
+        "status_label",
+        "vendor_status",
+        "decision_label",
+        "identity",
+        "created",
+    )
+    list_columns = (
+        "external_id",
+        "vendor",
+        "status",
+        "vendor_status",
+        "decision_state",
+        "created_at",
+        "identity__reference",
+    )
     list_filter = ("vendor", "status", "decision_state")  # fields with choices: no SELECT DISTINCT
     # Declared for the search box; get_search_results runs them as indexed subqueries.
     search_fields = ("=external_id", "=identity__reference", "identity__last_name", "identity__first_name")
     search_help_text = "The vendor's session id, our reference, or (with access to personal data) a name."
     list_select_related = ("identity",)
     ordering = ("-created_at", "-id")
-    sortable_by = ("created_at",)  # the one ordering the indexes serve
+    sortable_by = ("created",)  # the one ordering the indexes serve
     paginator = EstimatedCountPaginator
     show_facets = admin.ShowFacets.NEVER
     change_list_template = "admin/kycdesk/session_changelist.html"
+
+    vendor_label = choice_column("vendor", Vendor.choices, "vendor")
+    status_label = choice_column("status", SessionStatus.choices, "status")
+    decision_label = choice_column("decision_state", DecisionState.choices, "decision")
+    created = time_column("created_at", "created")
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
         return search_sessions(queryset, search_term, names=can_view_pii(request)), False
