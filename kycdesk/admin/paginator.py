@@ -17,8 +17,6 @@ from django.utils.functional import cached_property
 
 # Below this many rows an exact count is cheap and more useful than an estimate.
 EXACT_BELOW = 10_000
-# From this row on, a page's ids are picked first (see EstimatedCountPaginator.page).
-DEFERRED_FROM_ROW = 1_000
 
 
 def estimated_rows(queryset: QuerySet) -> int | None:
@@ -61,17 +59,18 @@ class EstimatedCountPaginator(Paginator):
         return self._estimate if self._estimate is not None else super().count
 
     def page(self, number: int | str) -> Page:
-        """Deep pages: ``OFFSET`` makes the database read and skip every row before
-        the page. Skipping ids in an index that holds the ordering and the id (an index-only scan,
-        e.g. session_created_idx) is far cheaper than skipping whole rows, so the page's ids
-        are chosen in a subquery and only those rows are read (a "deferred join")."""
+        """The page's ids are chosen first, in a subquery, and only those rows are read and
+        joined (a "deferred join"). A deep page's ``OFFSET`` then skips ids in an index that
+        holds the ordering and the id (an index-only scan, e.g. session_created_idx) instead of
+        whole rows; and a search matching thousands of rows joins its related rows for the 100
+        it shows, not for all of them."""
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
         rows = self.object_list
-        if bottom >= DEFERRED_FROM_ROW and self._can_defer(rows):
+        if self._can_defer(rows):
             return self._get_page(rows.filter(pk__in=rows.values("pk")[bottom:top]), number, self)
         return self._get_page(rows[bottom:top], number, self)
 
