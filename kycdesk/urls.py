@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from kycdesk import media, webhooks
+from kycdesk import media, otp, webhooks
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/media/<int:media_id>/", media.serve_media, name="media"),
+    path("admin/otp/setup/", otp.setup, name="kycdesk-otp-setup"),
+    path("admin/otp/verify/", otp.verify, name="kycdesk-otp-verify"),
     path("admin/", admin.site.urls),
     path("webhooks/<str:vendor>/", webhooks.receive, name="webhook"),
     path("webhooks/<str:vendor>/<str:token>/", webhooks.receive, name="webhook-token"),

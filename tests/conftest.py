@@ -55,3 +55,26 @@ def make_user(db, django_user_model):
         return user
 
     return make
+
+
+@pytest.fixture
+def verified_login(db):
+    """Sign a user in on a test client as if they had passed both steps: password and TOTP.
+
+    ``verified_login(client, user)``; returns the user's confirmed TOTP device. Plain
+    ``force_login`` is enough while KYCDESK_REQUIRE_2FA is off (the test default).
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def login(client, user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="test device", confirmed=True)
+        client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return device
+
+    return login
