@@ -198,6 +198,12 @@ if KYCDESK_SANDBOX:
     )
     KYCDESK_VENDORS["identomat"]["secret_key"] = secret("IDENTOMAT_SECRET_KEY", default="")
 
+# --- personal data: retention (kycdesk.services.retention; 0 turns a rule off) and thumbnails ----
+KYCDESK_RETENTION_ANONYMISE_DAYS = env.int("KYCDESK_RETENTION_ANONYMISE_DAYS", default=5 * 365)
+KYCDESK_RETENTION_DELETE_ABANDONED_DAYS = env.int("KYCDESK_RETENTION_DELETE_ABANDONED_DAYS", default=90)
+KYCDESK_RETENTION_BATCH = env.int("KYCDESK_RETENTION_BATCH", default=500)
+KYCDESK_THUMBNAIL_MAX_PIXELS = env.int("KYCDESK_THUMBNAIL_MAX_PIXELS", default=60_000_000)
+
 # --- django-q2 (see shared notes: at-least-once, our own rows are the truth) -----------------
 REDIS_URL = env.str("REDIS_URL", default="")
 Q_CLUSTER = {

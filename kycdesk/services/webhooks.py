@@ -13,7 +13,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from kycdesk.models import VerificationSession, WebhookDelivery
-from kycdesk.services import results
+from kycdesk.services import erase, results
 from kycdesk.services.vendors import get_provider
 from providers.base import Capability, MalformedPayload, ProviderError, WebhookRejected
 
@@ -160,6 +160,8 @@ def process_delivery(*, delivery_id: int) -> str:
             _finish(delivery, WebhookDelivery.State.IGNORED, "No session with this id here.")
             return "unknown session"
         delivery.session = session
+        if session.anonymized_at is not None:
+            erase.scrub_delivery(delivery)  # a late delivery for an erased case keeps no personal data
         try:
             if provider.supports(Capability.FETCH_RESULT):
                 result = provider.fetch_result(notice.external_id)  # the webhook is a hint
