@@ -25,7 +25,20 @@ def fake_vendor(settings):
     settings.KYCDESK_VENDORS = vendors
     FakeProvider.files = {}
     FakeProvider.created = []
+    FakeProvider.erase_calls = []
+    FakeProvider.erase_script = []
     return FakeProvider
+
+
+@pytest.fixture
+def erasing_vendor(fake_vendor, monkeypatch):
+    """The fake vendor offering both erase calls (like VULT); script answers in ``erase_script``."""
+    from providers.base import Capability
+
+    monkeypatch.setattr(
+        fake_vendor, "capabilities", fake_vendor.capabilities | {Capability.ANONYMIZE, Capability.DELETE}
+    )
+    return fake_vendor
 
 
 @pytest.fixture
