@@ -91,12 +91,10 @@ def _held() -> Q:
     return Q(legal_hold=True) | Q(identity__legal_hold=True)
 
 
-def _planned(queryset: QuerySet[VerificationSession], mode: str) -> list[Planned]:
+def _planned(queryset: QuerySet[VerificationSession], mode: str, limit: int) -> list[Planned]:
+    rows = queryset.order_by("since", "pk").values_list("pk", "vendor", "external_id", "status", "since")
     return [
-        Planned(pk, vendor, external_id, status, since, mode)
-        for pk, vendor, external_id, status, since in queryset.order_by("since", "pk").values_list(
-            "pk", "vendor", "external_id", "status", "since"
-        )
+        Planned(pk, vendor, external_id, status, since, mode) for pk, vendor, external_id, status, since in rows[:limit]
     ]
 
 
@@ -116,8 +114,8 @@ def plan(now: dt.datetime | None = None) -> RetentionPlan:
         if days <= 0:
             continue
         due = queryset.filter(since__lt=now - dt.timedelta(days=days))
-        target.extend(_planned(due.exclude(_held())[:batch], mode))
-        result.held.extend(_planned(due.filter(_held())[:batch], mode))
+        target.extend(_planned(due.exclude(_held()), mode, batch))
+        result.held.extend(_planned(due.filter(_held()), mode, batch))
     # A case both rules reach (cannot happen with today's rules) is deleted, never both.
     deleting = {p.session_id for p in result.delete}
     result.anonymise = [p for p in result.anonymise if p.session_id not in deleting]
