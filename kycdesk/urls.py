@@ -8,6 +8,7 @@ from kycdesk.admin.erase import retention_preview
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/media/<int:media_id>/", media.serve_media, name="media"),
+    path("admin/media/<int:media_id>/thumb/", media.serve_thumbnail, name="media-thumbnail"),
     path("admin/otp/setup/", otp.setup, name="kycdesk-otp-setup"),
     path("admin/otp/verify/", otp.verify, name="kycdesk-otp-verify"),
     path("admin/retention/", admin.site.admin_view(retention_preview), name="kycdesk-retention"),

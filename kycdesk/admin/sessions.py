@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import path
 from django.utils.html import format_html
 
+from kycdesk.media import thumbnail_html
 from kycdesk.models import (
     CaseNote,
     Control,
@@ -42,8 +43,12 @@ class ControlInline(ReadOnlyInline):
 
 class MediaInline(ReadOnlyInline):
     model = Media
-    fields = ("kind", "state", "content_type", "size", "sha256", "fetched_at", "last_error")
+    fields = ("preview", "kind", "state", "content_type", "size", "sha256", "fetched_at", "last_error")
     readonly_fields = fields
+
+    @admin.display(description="File")
+    def preview(self, obj: Media) -> str:
+        return thumbnail_html(obj) or "—"
 
 
 class DecisionInline(ReadOnlyInline):
