@@ -290,5 +290,6 @@ LOGGING = {
         # urllib3 logs whole URLs at DEBUG, query strings (vendor tokens) included.
         "urllib3": {"level": "WARNING"},
         "axes": {"level": "WARNING"},  # lockouts and failures, not its start-up banner
+        "django.db.backends": {"level": "INFO"},  # SQL parameters carry personal values
     },
 }
