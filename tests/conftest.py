@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import copy
+import importlib
 
 import pytest
 
@@ -57,14 +58,23 @@ def private_media(settings, tmp_path):
 
 @pytest.fixture
 def make_user(db, django_user_model):
-    from django.contrib.auth.models import Group
+    from django.contrib.auth.models import Group, Permission
+
+    def role(name: str) -> Group:
+        group, created = Group.objects.get_or_create(name=name)
+        if created:  # a transactional test flushed the groups the roles migration made
+            roles = importlib.import_module("kycdesk.migrations.0002_roles").ROLES
+            group.permissions.set(
+                Permission.objects.filter(content_type__app_label="kycdesk", codename__in=roles[name])
+            )
+        return group
 
     def make(username: str, *roles: str, **extra):
         user = django_user_model.objects.create_user(
             username=username, password="pw-not-used-1234", is_staff=True, **extra
         )
-        for role in roles:
-            user.groups.add(Group.objects.get(name=role))
+        for name in roles:
+            user.groups.add(role(name))
         return user
 
     return make

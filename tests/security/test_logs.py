@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 from django.utils.module_loading import import_string
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db
 
 FLOWS = [
     "tests.security.logflows.fake_vendor_case_lifecycle",

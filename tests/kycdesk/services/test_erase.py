@@ -27,7 +27,7 @@ from providers.base import EraseOutcome, LaunchRequest
 from tests.fakes import FakeProvider, refusal, sign
 from tests.pii import files_under, find_in_database, scanned_columns
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the role groups
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PERSON = {
     "first_name": "Zebulon",
