@@ -36,4 +36,10 @@ SCHEDULES: list[ScheduleSpec] = [
         24 * 60,
         "Anonymise decided cases and delete abandoned ones past their retention period (legal holds skipped).",
     ),
+    ScheduleSpec(
+        "sync-templates",
+        "kycdesk.tasks.sync_templates",
+        24 * 60,
+        "Mirror the vendors' templates and projects (Datakeen templates, Identify24 projects).",
+    ),
 ]

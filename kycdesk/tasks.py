@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from kycdesk.services import erase, media, retention, templates, webhooks
+from kycdesk.services import erase, housekeeping, media, reconcile, retention, templates, webhooks
 
 
 def process_delivery(delivery_id: int) -> str:
@@ -32,3 +32,12 @@ def retry_vendor_erasures() -> int:
 
 def run_retention() -> dict[str, int]:
     return retention.run()
+
+
+def reconcile_overdue() -> str:
+    report = reconcile.reconcile_overdue()
+    return f"pulled {report.pulled}, changed {report.changed}, errors {report.errors}"
+
+
+def prune_refused_deliveries() -> int:
+    return housekeeping.prune_refused_deliveries()

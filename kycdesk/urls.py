@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from kycdesk import media, otp, webhooks
+from kycdesk import health, media, otp, webhooks
 from kycdesk.admin.erase import retention_preview
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("healthz", health.healthz, name="healthz"),
     path("admin/media/<int:media_id>/", media.serve_media, name="media"),
     path("admin/media/<int:media_id>/thumb/", media.serve_thumbnail, name="media-thumbnail"),
     path("admin/otp/setup/", otp.setup, name="kycdesk-otp-setup"),
