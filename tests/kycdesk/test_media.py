@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
+from django.urls import Resolver404, resolve
 from PIL import Image
 
 from kycdesk import media as media_views
@@ -235,8 +236,8 @@ def test_the_private_root_is_outside_every_served_root():
     private = Path(django_settings.PRIVATE_MEDIA_ROOT).resolve()
     served = [Path(django_settings.STATIC_ROOT), *map(Path, django_settings.STATICFILES_DIRS)]
 
-    assert django_settings.MEDIA_URL is None
-    assert django_settings.STORAGES["default"]["OPTIONS"]["base_url"] is None
+    with pytest.raises(Resolver404):  # no URL maps onto the storage's prefix
+        resolve(f"{django_settings.MEDIA_URL}media/datakeen/1/document_front-1.jpg")
     for root in served:
         assert not private.is_relative_to(root.resolve()) and not root.resolve().is_relative_to(private)
 
