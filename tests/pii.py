@@ -26,12 +26,15 @@ def scanned_columns(model: type[models.Model]) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if isinstance(f, TEXT_FIELDS)]
 
 
-def find_in_database(needles: list[str], dates: list[dt.date] = ()) -> list[str]:
-    """Every (table.column, row pk, needle) where a needle appears, case-insensitively."""
+def find_in_database(needles: list[str], dates: list[dt.date] = (), exclude_apps: tuple[str, ...] = ()) -> list[str]:
+    """Every (table.column, row pk, needle) where a needle appears, case-insensitively.
+
+    ``exclude_apps``: app labels not to scan, e.g. "sandbox" (the simulated vendor's own copy).
+    """
     hits: list[str] = []
     lowered = [n.lower() for n in needles]
     for model in apps.get_models():
-        if model._meta.proxy or not model._meta.managed:
+        if model._meta.proxy or not model._meta.managed or model._meta.app_label in exclude_apps:
             continue
         columns = scanned_columns(model)
         date_columns = [f for f in model._meta.concrete_fields if isinstance(f, models.DateField)]

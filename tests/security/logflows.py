@@ -167,3 +167,35 @@ def http_seam_login_refresh_and_errors(request) -> list[str]:
         server.shutdown()
         server.server_close()
     return [*PERSONAL, CLIENT_SECRET, ACCESS_TOKEN, QUERY_TOKEN]
+
+
+def datakeen_live(request) -> list[str]:
+    """Datakeen end to end over HTTP against its simulator: launch, the person finishes, webhook,
+    pull, media, a view, then anonymise (Datakeen has no erase call)."""
+    from django.conf import settings
+
+    from kycdesk.models import Media
+    from kycdesk.services import erase, launch
+    from providers.sandbox.testing import finish
+
+    request.getfixturevalue("sandbox_live")
+    request.getfixturevalue("private_media")
+    client = request.getfixturevalue("client")
+    make_user = request.getfixturevalue("make_user")
+    session = launch.launch_session(
+        vendor="datakeen",
+        request=LaunchRequest(reference="CUST-DK-LOG", first_name=NAME, last_name=SURNAME, birth_date=BIRTH),
+        user=None,
+    )
+    finish(session.link, "verify")
+    officer = make_user("dk-officer", "Compliance officer")
+    client.force_login(officer)
+    for media in Media.objects.filter(session=session, state="stored"):
+        client.get(f"/admin/media/{media.pk}/")
+    erase.erase_case(session.pk, mode=erase.ANONYMISE, actor=officer, reason="subject_request")
+    credentials = [
+        value
+        for key, value in settings.KYCDESK_VENDORS["datakeen"].items()
+        if key in ("username", "password", "webhook_token") and value
+    ]
+    return [*PERSONAL, f"SPEC{session.external_id[-5:].upper()}", *credentials]

@@ -14,16 +14,18 @@ from django.utils.module_loading import import_string
 
 pytestmark = pytest.mark.django_db
 
+LIVE = [pytest.mark.django_db(transaction=True), pytest.mark.slow]  # vendor flows against sandbox_live
 FLOWS = [
     "tests.security.logflows.fake_vendor_case_lifecycle",
     "tests.security.logflows.http_seam_login_refresh_and_errors",
-    # Vendors: "tests.providers.<code>.test_flows.log_flow", one line each.
+    pytest.param("tests.security.logflows.datakeen_live", marks=LIVE),
+    # Each vendor, when it lands: pytest.param("tests.security.logflows.<code>_live", marks=LIVE),
 ]
 
 FORMAT = logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s")  # settings.LOGGING "plain"
 
 
-@pytest.mark.parametrize("flow", FLOWS, ids=lambda path: path.rsplit(".", 1)[-1])
+@pytest.mark.parametrize("flow", FLOWS, ids=lambda path: str(path).rsplit(".", 1)[-1])
 def test_no_secret_or_personal_value_reaches_any_log_line(flow, request, caplog):
     caplog.set_level(logging.DEBUG)
     connection.force_debug_cursor = True
