@@ -69,18 +69,34 @@ def private_media(settings, tmp_path):
     return root
 
 
-@pytest.fixture
-def make_user(db, django_user_model):
+def ensure_roles() -> None:
+    """The role groups as kycdesk/migrations/0002_roles.py makes them, when a transactional
+    test's flush has removed them (a flush keeps permissions, not data migrations' rows)."""
     from django.contrib.auth.models import Group, Permission
 
-    def role(name: str) -> Group:
+    roles = importlib.import_module("kycdesk.migrations.0002_roles").ROLES
+    for name, codenames in roles.items():
         group, created = Group.objects.get_or_create(name=name)
-        if created:  # a transactional test flushed the groups the roles migration made
-            roles = importlib.import_module("kycdesk.migrations.0002_roles").ROLES
-            group.permissions.set(
-                Permission.objects.filter(content_type__app_label="kycdesk", codename__in=roles[name])
-            )
-        return group
+        if created:
+            group.permissions.set(Permission.objects.filter(content_type__app_label="kycdesk", codename__in=codenames))
+
+
+@pytest.fixture(autouse=True)
+def _roles_after_flush(request):
+    """Transactional tests start after another one's flush: give them the role groups back."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or "transactional_db" in request.fixturenames):
+        request.getfixturevalue("transactional_db")
+        ensure_roles()
+
+
+@pytest.fixture
+def make_user(db, django_user_model):
+    from django.contrib.auth.models import Group
+
+    def role(name: str) -> Group:
+        ensure_roles()
+        return Group.objects.get(name=name)
 
     def make(username: str, *roles: str, **extra):
         user = django_user_model.objects.create_user(

@@ -33,6 +33,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from kycdesk.models import (
+    AuditEntry,
     CaseNote,
     Control,
     Document,
@@ -257,6 +258,15 @@ def scrub_delivery(delivery: WebhookDelivery) -> None:
     """Wipe a delivery's personal content in place (the caller saves it)."""
     delivery.body = b""
     delivery.headers = {k: v for k, v in (delivery.headers or {}).items() if k.lower() in SAFE_DELIVERY_HEADERS}
+
+
+def was_erased(vendor: str, external_id: str, session: VerificationSession | None) -> bool:
+    """Whether a (late) delivery names a case erased here: anonymised, or deleted (its tombstone)."""
+    if session is not None:
+        return session.anonymized_at is not None
+    return AuditEntry.objects.filter(
+        action="case_deleted", detail__external_id_sha256=external_id_hash(vendor, external_id)
+    ).exists()
 
 
 def _deliveries_of(session: VerificationSession) -> models.QuerySet[WebhookDelivery]:

@@ -318,3 +318,15 @@ def test_every_text_json_and_binary_column_of_a_case_is_either_wiped_or_declared
     unclassified = {f.name for f in scanned_columns(model)} - wiped - kept
 
     assert unclassified == set(), f"classify {model.__name__}.{sorted(unclassified)} in kycdesk/services/erase.py"
+
+
+def test_a_late_delivery_for_a_deleted_case_keeps_no_body(client, fake_vendor, private_media, manager):
+    session = build_case(client, fake_vendor)
+    erase.erase_case(session.pk, mode=erase.DELETE, actor=manager, reason="subject_request")
+
+    body = json.dumps({"id": session.external_id, "state": "ok", "final": True, **PERSON}).encode()
+    client.post("/webhooks/datakeen/", data=body, content_type="application/json", HTTP_X_FAKE_SIGNATURE=sign(body))
+
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.state, bytes(delivery.body)) == ("ignored", b"")
+    assert find_in_database(NEEDLES, [BIRTH]) == []
