@@ -10,6 +10,7 @@ from kycdesk.models import Identity, VerificationSession
 from .base import ReadOnlyInline, can_view_pii
 from .changelist import LeanListMixin
 from .columns import time_column
+from .erase import EraseActionsMixin
 from .paginator import EstimatedCountPaginator
 
 PII_FIELDS = ("first_name", "last_name", "birth_date", "nationality", "email", "phone", "address")
@@ -24,11 +25,11 @@ class SessionInline(ReadOnlyInline):
 
 
 @admin.register(Identity)
-class IdentityAdmin(LeanListMixin, admin.ModelAdmin):
+class IdentityAdmin(LeanListMixin, EraseActionsMixin, admin.ModelAdmin):
     list_display = ("reference", "last_name", "first_name", "nationality", "created", "legal_hold")
     list_columns = ("reference", "last_name", "first_name", "nationality", "created_at", "legal_hold")
     list_filter = ("legal_hold",)
-    # One table: UPPER b-trees for the exact ones, UPPER trigram GIN for the names (migrations 0003-0004).
+    # One table: UPPER b-trees for the exact ones, UPPER trigram GIN for the names (migrations 0004-0005).
     search_fields = ("=reference", "last_name", "first_name", "=email")
     readonly_fields = ("vendor_ids", "anonymized_at", "created_at", "updated_at")
     inlines = [SessionInline]

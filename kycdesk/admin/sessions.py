@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.urls import path
 from django.utils.html import format_html
 
+from kycdesk.media import thumbnail_html
 from kycdesk.models import (
     CaseNote,
     Control,
@@ -26,6 +27,7 @@ from kycdesk.models import (
 from .base import ReadOnlyAdmin, ReadOnlyInline, can_view_pii, pretty_json
 from .changelist import LeanListMixin
 from .columns import choice_column, time_column
+from .erase import EraseActionsMixin, VendorErasureInline
 from .launch import launch_view
 from .paginator import EstimatedCountPaginator
 from .search import search_sessions
@@ -50,8 +52,12 @@ class ControlInline(ReadOnlyInline):
 
 class MediaInline(ReadOnlyInline):
     model = Media
-    fields = ("kind", "state", "content_type", "size", "sha256", "fetched_at", "last_error")
+    fields = ("preview", "kind", "state", "content_type", "size", "sha256", "fetched_at", "last_error")
     readonly_fields = fields
+
+    @admin.display(description="File")
+    def preview(self, obj: Media) -> str:
+        return thumbnail_html(obj) or "—"
 
 
 class DecisionInline(ReadOnlyInline):
@@ -76,7 +82,7 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(VerificationSession)
-class VerificationSessionAdmin(LeanListMixin, ReadOnlyAdmin):
+class VerificationSessionAdmin(LeanListMixin, EraseActionsMixin, ReadOnlyAdmin):
     list_display = (
         "external_id",
         "vendor_label",
@@ -133,7 +139,15 @@ class VerificationSessionAdmin(LeanListMixin, ReadOnlyAdmin):
     def get_inlines(self, request: HttpRequest, obj: Any) -> list[type]:
         if not can_view_pii(request):
             return []
-        return [DocumentInline, ControlInline, MediaInline, DecisionInline, NoteInline, EventInline]
+        return [
+            DocumentInline,
+            ControlInline,
+            MediaInline,
+            DecisionInline,
+            NoteInline,
+            EventInline,
+            VendorErasureInline,
+        ]
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         fields = list(MINIMAL_FIELDS)
