@@ -69,8 +69,17 @@ def p95(samples: list[float]) -> float:
 
 
 def manager_client() -> Client:
+    """A compliance manager signed in with password and TOTP, as production requires."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = get_user_model().objects.get(username="bench-manager")
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
     client = Client()
-    client.force_login(get_user_model().objects.get(username="bench-manager"))
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
     return client
 
 

@@ -1,5 +1,5 @@
 """Peak memory of a worker: downloading a 50 MB recording through
-kycdesk.services.media.download_media, and thumbnailing a 4000x3000 JPEG.
+kycdesk.services.media.download_media, and thumbnailing a 4000x3000 JPEG through kycdesk.services.media.thumbnail.
 
 Each measurement runs in a fresh subprocess (``python -m bench.memory ...``): the figure is the
 growth of that process's peak resident set (VmHWM, reset just before the work) over its resident
@@ -29,7 +29,6 @@ from providers.http import CallKind, HttpClient
 RECORDING_BYTES = 50 * 1024 * 1024
 CHUNK = 64 * 1024
 WEBM_MAGIC = b"\x1a\x45\xdf\xa3"
-THUMBNAIL_SIZE = (512, 512)
 
 
 def _status_mb(key: str) -> float | None:
@@ -161,31 +160,48 @@ def measure_recording(base_url: str) -> dict[str, float]:
     return result
 
 
-def thumbnail(path: Path) -> bytes:
-    """The thumbnail as the media view makes it: JPEG draft mode decodes at reduced scale."""
-    from PIL import Image
-
-    with Image.open(path) as image:
-        image.draft("RGB", THUMBNAIL_SIZE)
-        image.thumbnail(THUMBNAIL_SIZE, reducing_gap=2.0)
-        out = io.BytesIO()
-        image.convert("RGB").save(out, "JPEG", quality=80)
-    return out.getvalue()
-
-
 def measure_thumbnail(path: Path) -> dict[str, float]:
+    """kycdesk.services.media.thumbnail (JPEG draft mode, cached in storage) of a stored 4000x3000
+    photo, at the largest size the case page asks for."""
+    _setup_django()
+    from django.conf import settings
+    from django.core.files import File
+    from django.db import transaction
     from PIL import Image
 
-    small = io.BytesIO()  # warm-up on a small JPEG: Pillow's plugins and codecs loaded
+    from kycdesk.models import Identity, Media, VerificationSession
+    from kycdesk.services.media import THUMBNAIL_SIZES, thumbnail, thumbnail_name
+
+    size = max(THUMBNAIL_SIZES)
+    small = io.BytesIO()
     Image.new("RGB", (64, 48), (120, 80, 40)).save(small, "JPEG")
-    small.seek(0)
-    warm_path = path.with_name("warm.jpg")
-    warm_path.write_bytes(small.getvalue())
-    thumbnail(warm_path)
-    before = start_peak()
-    thumb = thumbnail(path)
-    after = peak_since_start()
-    return {"before_mb": before, "peak_mb": after, "growth_mb": max(0.0, after - before), "bytes": len(thumb)}
+    made: list[tuple[Media, str]] = []
+    with transaction.atomic():  # rolled back: the bench dataset is left as it was
+        identity = Identity.objects.create(reference="bench-memory-probe")
+        session = VerificationSession.objects.create(vendor="idenfy", external_id="bench-memory", identity=identity)
+
+        def stored(name: str, content: File) -> Media:
+            media = Media.objects.create(session=session, kind="document_front", source_key=name, state="stored")
+            media.file.save(name, content)
+            media.content_type = "image/jpeg"
+            made.append((media, thumbnail_name(media, size)))
+            return media
+
+        warm = stored("warm.jpg", File(small, name="warm.jpg"))  # warm-up: Pillow's plugins and codecs
+        thumbnail(warm, size, max_pixels=settings.KYCDESK_THUMBNAIL_MAX_PIXELS)
+        with path.open("rb") as photo:
+            media = stored("photo.jpg", File(photo, name="photo.jpg"))
+        before = start_peak()
+        name = thumbnail(media, size, max_pixels=settings.KYCDESK_THUMBNAIL_MAX_PIXELS)
+        after = peak_since_start()
+        made_bytes = media.file.storage.size(name) if name else 0
+        transaction.set_rollback(True)
+    for media, thumb in made:
+        media.file.storage.delete(thumb)
+        media.file.delete(save=False)
+    if not made_bytes:
+        raise RuntimeError("no thumbnail was made")
+    return {"before_mb": before, "peak_mb": after, "growth_mb": max(0.0, after - before), "bytes": made_bytes}
 
 
 def run_subprocess(*args: str) -> dict[str, float]:

@@ -129,3 +129,12 @@ def test_the_filters_offer_fixed_values_and_no_facet_counts(sessions, manager):
     filters = response.context["cl"].filter_specs
     assert [f.title for f in filters] == ["vendor", "status", "decision state"]
     assert response.context["cl"].add_facets is False
+
+
+def test_the_row_checkbox_is_djangos_own_html(sessions, manager):
+    from django.contrib.admin import ModelAdmin
+
+    session = sessions[0]
+    model_admin = admin.site._registry[VerificationSession]
+
+    assert model_admin.action_checkbox(session) == ModelAdmin.action_checkbox(model_admin, session)
