@@ -352,6 +352,17 @@ class Provider:
         """Parse a verified delivery (raise MalformedPayload). Runs in a task, never in the request."""
         raise NotImplementedError
 
+    def confirm(self, notice: WebhookNotice) -> VerificationResult | None:
+        """The result a verified notice leads to, or None when it changes no result. Runs in a task.
+
+        By default the vendor's authoritative pull where it offers one (a webhook is a hint), else
+        the result the notice carries. A vendor overrides it to combine a signed webhook with its
+        pull (what only the webhook carries), or to skip events that are not results.
+        """
+        if self.supports(Capability.FETCH_RESULT):
+            return self.fetch_result(notice.external_id)
+        return notice.result
+
     def normalize(self, payload: Mapping[str, Any], external_id: str = "") -> VerificationResult:
         """Turn a saved vendor result document into a VerificationResult (import_result)."""
         raise NotImplementedError

@@ -15,7 +15,7 @@ from django.utils import timezone
 from kycdesk.models import VerificationSession, WebhookDelivery
 from kycdesk.services import results
 from kycdesk.services.vendors import get_provider
-from providers.base import Capability, MalformedPayload, ProviderError, WebhookRejected
+from providers.base import MalformedPayload, ProviderError, WebhookRejected
 
 logger = logging.getLogger(__name__)
 
@@ -161,11 +161,8 @@ def process_delivery(*, delivery_id: int) -> str:
             return "unknown session"
         delivery.session = session
         try:
-            if provider.supports(Capability.FETCH_RESULT):
-                result = provider.fetch_result(notice.external_id)  # the webhook is a hint
-            elif notice.result is not None:
-                result = notice.result
-            else:
+            result = provider.confirm(notice)  # by default the vendor's pull: the webhook is a hint
+            if result is None:
                 continue
             applied = results.apply_result(result=result, source="webhook")
         except ProviderError as exc:
