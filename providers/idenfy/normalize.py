@@ -127,7 +127,10 @@ def from_unix(value: Any) -> dt.datetime | None:
         value = int(value.strip())
     if not isinstance(value, int | float) or value <= 0:
         return None
-    return dt.datetime.fromtimestamp(value, tz=dt.UTC)
+    try:
+        return dt.datetime.fromtimestamp(value, tz=dt.UTC)
+    except (OverflowError, OSError, ValueError):  # beyond what a datetime holds: not a time
+        return None
 
 
 def text(value: Any) -> str:
