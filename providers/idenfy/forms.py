@@ -80,6 +80,15 @@ def _url_field(name: str, help_text: str) -> forms.CharField:
     return forms.CharField(label=name, required=False, help_text=help_text, strip=True)
 
 
+def _json_field(name: str, help_text: str) -> forms.JSONField:
+    return forms.JSONField(
+        label=name,
+        required=False,
+        help_text=help_text,
+        error_messages={"invalid": f"iDenfy: {name} must be valid JSON (an object)."},
+    )
+
+
 def _ascii(value: str, name: str, max_length: int, min_length: int = 1) -> str:
     if not value.isascii() or not (min_length <= len(value) <= max_length):
         raise ValidationError(
@@ -153,18 +162,8 @@ class IdenfyLaunchForm(LaunchForm):
         choices=[("", "iDenfy default (IDENTIFICATION)")] + [(t, t) for t in TOKEN_TYPES],
     )
     externalRef = forms.CharField(label="externalRef", required=False, max_length=200)
-    additionalSteps = forms.JSONField(
-        label="additionalSteps",
-        required=False,
-        help_text="A JSON object.",
-        error_messages={"invalid": "iDenfy: additionalSteps must be valid JSON (an object)."},
-    )
-    additionalData = forms.JSONField(
-        label="additionalData",
-        required=False,
-        help_text="A JSON object; only with additionalSteps.",
-        error_messages={"invalid": "iDenfy: additionalData must be valid JSON (an object)."},
-    )
+    additionalSteps = _json_field("additionalSteps", "A JSON object.")
+    additionalData = _json_field("additionalData", "A JSON object; only with additionalSteps.")
     questionnaire = forms.CharField(label="questionnaire", required=False, max_length=200)
     riskAssessmentProfile = forms.CharField(label="riskAssessmentProfile", required=False, max_length=200)
     fraudServices = forms.MultipleChoiceField(

@@ -10,26 +10,15 @@ import responses
 from kycdesk.models import Identity, Media, SessionEvent, VerificationSession, WebhookDelivery
 from providers.idenfy.webhooks import sign
 
-from .conftest import SIGNING_KEY, load
+from .conftest import REVIEWED_STATUS as REVIEWED
+from .conftest import SCAN, SIGNING_KEY, load
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 URL = "/webhooks/idenfy/"
-SCAN = "b3e5d9c4-e0f1-11ee-92e8-02a8c4f0b2d1"
 AUTO, MANUAL = "IDENTIFICATION_AUTO_FINISHED", "IDENTIFICATION_MANUAL_FINISHED"
 PNG = b"\x89PNG\r\n\x1a\n" + b"p" * 64
 PDF = b"%PDF-1.4\n%%EOF\n"
-REVIEWED = {
-    "status": "APPROVED",
-    "autoDocument": "DOC_VALIDATED",
-    "autoFace": "FACE_UNCERTAIN",
-    "manualDocument": "DOC_VALIDATED",
-    "manualFace": "FACE_MATCH",
-    "fraudTags": [],
-    "mismatchTags": [],
-    "scanRef": SCAN,
-    "clientId": "KYC-000123",
-}
 UNREVIEWED = {**REVIEWED, "status": "DENIED", "manualDocument": None, "manualFace": None}
 
 

@@ -6,6 +6,7 @@ from providers.base import MalformedPayload, MediaKind, Reason, Status
 from providers.idenfy import normalize as n
 from providers.idenfy.vocabulary import UNKNOWN_CODE
 
+from .conftest import REVIEWED_STATUS as STATUS_ANSWER
 from .conftest import load
 
 UTC = dt.UTC
@@ -219,17 +220,6 @@ def test_the_raw_vendor_json_is_kept():
 
 
 # --- pulls -----------------------------------------------------------------------------------
-STATUS_ANSWER = {
-    "status": "APPROVED",
-    "autoDocument": "DOC_VALIDATED",
-    "autoFace": "FACE_UNCERTAIN",
-    "manualDocument": "DOC_VALIDATED",
-    "manualFace": "FACE_MATCH",
-    "fraudTags": [],
-    "mismatchTags": [],
-    "scanRef": "b3e5d9c4-e0f1-11ee-92e8-02a8c4f0b2d1",
-    "clientId": "KYC-000123",
-}
 FILES_ANSWER = {"FRONT": "https://files.example/FRONT.png?fresh", "FACE": "https://files.example/FACE.png?fresh"}
 
 

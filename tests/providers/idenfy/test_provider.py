@@ -8,21 +8,10 @@ from responses import matchers
 from providers.base import LaunchRequest, MediaKind, MediaRef, ProviderError, Status, WebhookNotice
 from providers.idenfy import webhooks
 
-from .conftest import SIGNING_KEY, load, raw
+from .conftest import REVIEWED_STATUS as STATUS
+from .conftest import SCAN, SIGNING_KEY, load, raw
 
 NOW = dt.datetime(2024, 3, 12, 10, 30, tzinfo=dt.UTC)
-SCAN = "b3e5d9c4-e0f1-11ee-92e8-02a8c4f0b2d1"
-STATUS = {
-    "status": "APPROVED",
-    "autoDocument": "DOC_VALIDATED",
-    "autoFace": "FACE_UNCERTAIN",
-    "manualDocument": "DOC_VALIDATED",
-    "manualFace": "FACE_MATCH",
-    "fraudTags": [],
-    "mismatchTags": [],
-    "scanRef": SCAN,
-    "clientId": "KYC-000123",
-}
 FRESH = {"FRONT": "https://files.example/FRONT.png?fresh", "FACE": "https://files.example/FACE.png?fresh"}
 
 
