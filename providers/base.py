@@ -316,6 +316,9 @@ class Provider:
     #: The vendor's launch form (a providers.forms.LaunchForm subclass, as a dotted path so that
     #: importing a provider never imports Django forms).
     launch_form: ClassVar[str] = "providers.forms.LaunchForm"
+    #: The vendor has no "expired" status of its own: a session still without an outcome past its
+    #: expiry (plus grace) has expired (Datakeen: single-use links that die after 1 hour).
+    silent_expiry: ClassVar[bool] = False
     #: Template kinds this vendor uses (kycdesk Template.kind values): "template", "project", "config".
     template_kind: ClassVar[str] = ""
 
@@ -331,6 +334,16 @@ class Provider:
 
     def fetch_result(self, external_id: str) -> VerificationResult:
         raise NotImplementedError
+
+    def fetch_result_after(self, notice: WebhookNotice) -> VerificationResult | None:
+        """The authoritative result after a verified notice (kycdesk's webhook task calls this).
+
+        The notice is a hint, so by default this is ``fetch_result(notice.external_id)``. A vendor
+        whose API result lacks the verdict only its notice carries (Datakeen's ``newStatus``)
+        overrides it to combine the two. None: the notice is not about a result (nothing pulled,
+        nothing applied; the stored delivery keeps it).
+        """
+        return self.fetch_result(notice.external_id)
 
     def fetch_media(self, external_id: str, ref: MediaRef) -> Iterator[bytes]:
         """Yield the file in chunks; never load a whole recording in memory."""
@@ -351,17 +364,6 @@ class Provider:
     def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> list[WebhookNotice]:
         """Parse a verified delivery (raise MalformedPayload). Runs in a task, never in the request."""
         raise NotImplementedError
-
-    def confirm(self, notice: WebhookNotice) -> VerificationResult | None:
-        """The result a verified notice leads to, or None when it changes no result. Runs in a task.
-
-        By default the vendor's authoritative pull where it offers one (a webhook is a hint), else
-        the result the notice carries. A vendor overrides it to combine a signed webhook with its
-        pull (what only the webhook carries), or to skip events that are not results.
-        """
-        if self.supports(Capability.FETCH_RESULT):
-            return self.fetch_result(notice.external_id)
-        return notice.result
 
     def normalize(self, payload: Mapping[str, Any], external_id: str = "") -> VerificationResult:
         """Turn a saved vendor result document into a VerificationResult (import_result)."""

@@ -15,7 +15,7 @@ from django.utils import timezone
 from kycdesk.models import VerificationSession, WebhookDelivery
 from kycdesk.services import results
 from kycdesk.services.vendors import get_provider
-from providers.base import MalformedPayload, ProviderError, WebhookRejected
+from providers.base import Capability, MalformedPayload, ProviderError, WebhookRejected
 
 logger = logging.getLogger(__name__)
 
@@ -166,8 +166,13 @@ def process_delivery(*, delivery_id: int) -> str:
             return "unknown session"
         delivery.session = session
         try:
-            result = provider.confirm(notice)  # by default the vendor's pull: the webhook is a hint
-            if result is None:
+            if provider.supports(Capability.FETCH_RESULT):
+                result = provider.fetch_result_after(notice)  # the webhook is a hint: pull the truth
+            elif notice.result is not None:
+                result = notice.result
+            else:
+                continue
+            if result is None:  # a notice that is not about a result (iDenfy DOCUMENT_EXPIRATION)
                 continue
             applied = results.apply_result(result=result, source="webhook")
         except ProviderError as exc:

@@ -2,7 +2,7 @@
 
 Polling rule (shared/providers/idenfy.md): iDenfy forbids routine polling of /api/v2/status and
 may restrict an account that does it. So :meth:`fetch_result` is called in two places only:
-- when a signed webhook arrives (:meth:`confirm`: one pull per delivery, to read the truth and
+- when a signed webhook arrives (:meth:`fetch_result_after`: one pull per delivery, to read the truth and
   fresh file links);
 - by the reconcile sweep (issue 10), for sessions whose webhook is overdue, i.e. open past
   ``expires_at`` (the token's expiryTime) plus a grace period. Nothing else may call it.
@@ -109,7 +109,7 @@ class IdenfyProvider(Provider):
         something to read. Only for webhooks and overdue sessions: see the module docstring."""
         return self._normalized(self._pull(external_id), "")
 
-    def confirm(self, notice: WebhookNotice) -> VerificationResult | None:
+    def fetch_result_after(self, notice: WebhookNotice) -> VerificationResult | None:
         """A signed result webhook, checked against the pull (the pull is the truth; the webhook
         adds AML/LID, times, IP and location, which no pull returns). DOCUMENT_EXPIRATION is not
         a result: the stored delivery keeps it. Unknown events are hints: the pull tells."""

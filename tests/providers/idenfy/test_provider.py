@@ -135,7 +135,7 @@ def notice_for(name, event, **changes):
 def test_a_signed_webhook_is_confirmed_by_the_pull_and_keeps_its_aml_and_times(idenfy, api):
     pulls(api)
 
-    result = idenfy.confirm(notice_for("auto_then_manual_auto.json", "IDENTIFICATION_AUTO_FINISHED"))
+    result = idenfy.fetch_result_after(notice_for("auto_then_manual_auto.json", "IDENTIFICATION_AUTO_FINISHED"))
 
     assert (result.status, result.final) == (Status.APPROVED, True)  # the pull: reviewed meanwhile
     assert [s.title for s in result.sections] == ["iDenfy session", "AML: PilotApiAmlV2", "LID: IrdInvalidPapers"]
@@ -146,7 +146,7 @@ def test_a_signed_webhook_is_confirmed_by_the_pull_and_keeps_its_aml_and_times(i
 def test_a_final_automatic_webhook_makes_the_matching_pull_final(idenfy, api):
     pulls(api, status={**STATUS, "manualDocument": None, "manualFace": None, "autoFace": "FACE_MATCH"})
 
-    result = idenfy.confirm(notice_for("approved.json", "IDENTIFICATION_AUTO_FINISHED", scanRef=SCAN))
+    result = idenfy.fetch_result_after(notice_for("approved.json", "IDENTIFICATION_AUTO_FINISHED", scanRef=SCAN))
 
     assert (result.status, result.final) == (Status.APPROVED, True)
 
@@ -157,20 +157,20 @@ def test_a_cancellation_stands_while_the_pull_shows_the_same_state(idenfy, api):
     responses.post(f"{api}/api/v2/data", json={})
     responses.post(f"{api}/api/v2/files", json={})
 
-    result = idenfy.confirm(notice_for("cancelled.json", "IDENTIFICATION_CANCELLED"))
+    result = idenfy.fetch_result_after(notice_for("cancelled.json", "IDENTIFICATION_CANCELLED"))
 
     assert (result.status, result.vendor_status) == (Status.CANCELLED, "DENIED")
 
 
 def test_a_document_expiration_notice_calls_nothing_and_changes_no_result(idenfy):
-    assert idenfy.confirm(notice_for("document_expiration.json", "DOCUMENT_EXPIRATION")) is None
+    assert idenfy.fetch_result_after(notice_for("document_expiration.json", "DOCUMENT_EXPIRATION")) is None
 
 
 @responses.activate
 def test_an_unknown_event_is_a_hint_the_pull_answers(idenfy, api):
     pulls(api)
 
-    result = idenfy.confirm(WebhookNotice(external_id=SCAN, event_type="SOMETHING_NEW"))
+    result = idenfy.fetch_result_after(WebhookNotice(external_id=SCAN, event_type="SOMETHING_NEW"))
 
     assert result.status == Status.APPROVED
 
