@@ -126,7 +126,12 @@ class IdenfySimulator(Simulator):
         request = session.request
         if review is None and auto.overall == "APPROVED" and request.get("reviewSuccessful") is True:
             review = auto
-        if review is None and auto.overall == "DENIED" and event == n.AUTO_FINISHED and request.get("reviewFailed"):
+        if (
+            review is None
+            and auto.overall == "DENIED"
+            and event == n.AUTO_FINISHED
+            and request.get("reviewFailed") is True
+        ):
             review = auto
         now = timezone.now()
         with transaction.atomic():
