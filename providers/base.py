@@ -328,6 +328,9 @@ class Provider:
     def supports(self, capability: Capability) -> bool:
         return capability in self.capabilities
 
+    def supports_webhooks(self) -> bool:
+        return Capability.WEBHOOKS in self.capabilities
+
     # --- launch and results ------------------------------------------------------------
     def create_session(self, request: LaunchRequest) -> LaunchResult:
         raise NotImplementedError
