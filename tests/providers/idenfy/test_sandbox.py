@@ -261,3 +261,38 @@ def test_the_simulator_refuses_what_idenfy_refuses(live):
 
     assert (refused.value.status, refused.value.code) == (400, "BAD_VALUE")
     assert "sessionLength" in refused.value.message
+
+
+@pytest.fixture
+def manager(django_user_model):
+    return django_user_model.objects.create_user(username="manager-live", password="pw-not-used-1234", is_staff=True)
+
+
+def test_erasing_a_case_whose_token_is_still_valid_is_done_here_and_owed_at_idenfy(live, manager):
+    from kycdesk.models import VendorErasure
+    from kycdesk.services import erase
+
+    session = launch()
+
+    erase.erase_case(session.pk, mode=erase.DELETE, actor=manager, reason="subject_request")
+
+    assert not VerificationSession.objects.filter(pk=session.pk).exists()  # the local erase is not blocked
+    erasure = VendorErasure.objects.get()
+    assert (erasure.state, erasure.operation, erasure.last_message) == (
+        "pending",
+        "delete",
+        "Token has not expired yet.",
+    )
+
+
+def test_erasing_a_finished_case_deletes_it_at_idenfy_too(live, manager):
+    from kycdesk.models import VendorErasure
+    from kycdesk.services import erase
+
+    session = launch()
+    finish(session.link, "approve")
+
+    erase.erase_case(session.pk, mode=erase.ANONYMISE, actor=manager, reason="subject_request")
+
+    assert VendorErasure.objects.get().state == "done"
+    assert get_provider("idenfy").fetch_result(session.external_id).vendor_status == "DELETED"
