@@ -3,7 +3,8 @@ worker memory, then BENCHMARKS.md and one ``name: value`` line per figure.
 
 Environment: DATABASE_URL (PostgreSQL; default postgres://postgres@127.0.0.1:5432/kycdesk_bench,
 created if missing), REDIS_URL (default redis://127.0.0.1:6379/15), BENCH_SESSIONS (default
-1,000,000), BENCH_WEBHOOKS (deliveries, default 3,000), BENCH_GUNICORN_WORKERS (default 2·CPUs+1).
+1,000,000), BENCH_WEBHOOKS (deliveries, default 3,000), BENCH_GUNICORN_WORKERS (default: CPUs) and
+BENCH_GUNICORN_THREADS (default 8).
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ def main() -> None:
 
     sessions = int(os.environ.get("BENCH_SESSIONS", "1000000"))
     deliveries = int(os.environ.get("BENCH_WEBHOOKS", "3000"))
-    workers = int(os.environ.get("BENCH_GUNICORN_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
+    workers = int(os.environ.get("BENCH_GUNICORN_WORKERS", str(os.cpu_count() or 1)))
+    threads = int(os.environ.get("BENCH_GUNICORN_THREADS", "8"))
     name = ensure_database(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
 
     import django
@@ -82,7 +84,11 @@ def main() -> None:
     log("webhook endpoint")
     ready, why = webhook_load.available()
     if ready:
-        results.webhooks = webhook_load.run(deliveries, workers=workers, log=log)
+        results.webhooks = webhook_load.run(deliveries, workers=workers, threads=threads, log=log)
+        results.notes.append(
+            f"gunicorn: {workers} gthread workers x {threads} threads; load generator: "
+            f"{webhook_load.CONCURRENCY} keep-alive connections from Python threads, same machine."
+        )
     else:
         results.webhook_note = why
         log(f"  skipped: {why}")

@@ -1,10 +1,12 @@
-"""A bench-only stand-in for iDenfy's result API (POST /api/v2/status, /data, /files), mounted
-at /bench/idenfy/ by bench.urls, so the django-q2 workers draining the webhook backlog pull a
-result over HTTP as they do in production, without the sandbox's per-session state. Every
-scanRef is an approved verification with the person's data and no files."""
+"""A bench-only stand-in for iDenfy's result API (POST /api/v2/status, /data, /files and
+/generate-pdf), mounted at /bench/idenfy/ by bench.urls, so the django-q2 workers draining the
+webhook backlog pull results and download the report over HTTP as in production, without the
+sandbox's per-session state. Every scanRef is an approved verification with the person's data,
+no photos, and a one-page report PDF."""
 
 from __future__ import annotations
 
+import base64
 import json
 
 from django.http import HttpRequest, JsonResponse
@@ -45,6 +47,13 @@ DATA = {
 }
 
 
+# A minimal one-page PDF, as iDenfy sends its report: Base64 in a JSON string.
+REPORT_PDF = base64.b64encode(
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+).decode()
+
+
 def _scan_ref(request: HttpRequest) -> str:
     try:
         return str(json.loads(request.body).get("scanRef") or "")
@@ -56,10 +65,12 @@ def _scan_ref(request: HttpRequest) -> str:
 @require_POST
 def idenfy_api(request: HttpRequest, call: str) -> JsonResponse:
     scan_ref = _scan_ref(request)
-    if not scan_ref or call not in ("status", "data", "files"):
+    if not scan_ref or call not in ("status", "data", "files", "generate-pdf"):
         return JsonResponse({"identifier": "BAD_VALUE", "message": "scanRef is required."}, status=400)
     if call == "status":
         return JsonResponse({**STATUS, "scanRef": scan_ref, "clientId": f"client-{scan_ref}"})
     if call == "data":
         return JsonResponse({**DATA, "scanRef": scan_ref})
+    if call == "generate-pdf":
+        return JsonResponse(REPORT_PDF, safe=False)
     return JsonResponse({})

@@ -120,14 +120,15 @@ def stop(process: subprocess.Popen, name: str, *, grace: float = 30.0) -> None:
 
 
 @contextlib.contextmanager
-def gunicorn(workers: int) -> Iterator[str]:
+def gunicorn(workers: int, threads: int) -> Iterator[str]:
     port = free_port()
     command = [
         str(Path(sys.executable).with_name("gunicorn")),
         "kycdesk.wsgi:application",
         f"--bind=127.0.0.1:{port}",
         f"--workers={workers}",
-        "--worker-class=sync",
+        "--worker-class=gthread",  # threads wait on commits and the broker while others run
+        f"--threads={threads}",
         "--backlog=2048",
         "--log-level=warning",
         "--timeout=60",
@@ -312,7 +313,7 @@ def available() -> tuple[bool, str]:
     return True, ""
 
 
-def run(deliveries: int, *, workers: int, log: Callable[[str], None] = print) -> Report:
+def run(deliveries: int, *, workers: int, threads: int, log: Callable[[str], None] = print) -> Report:
     cleanup()
     clear_queue()
     key = settings.KYCDESK_VENDORS["idenfy"]["webhook_signing_key"]
@@ -321,7 +322,7 @@ def run(deliveries: int, *, workers: int, log: Callable[[str], None] = print) ->
     warmup, jobs = jobs[:WARMUP], jobs[WARMUP:]
     webhook, bare, warm = Load(), Load(), Load()
     try:
-        with gunicorn(workers) as url:
+        with gunicorn(workers, threads) as url:
             send_all(url, "/bench/bare/", warmup, warm)
             send_all(url, "/webhooks/idenfy/", warmup, warm)
             size = -(-len(jobs) // ROUNDS)

@@ -1,5 +1,6 @@
-"""Inbound deliveries: stored first (raw bytes, headers, source IP), verified, then processed by a
-task after commit. See shared/notes/webhooks.md for the rules this follows."""
+"""Inbound deliveries: verified on the raw bytes and stored (raw bytes, headers, source IP, verdict)
+before any answer, then processed by a task after commit. See shared/notes/webhooks.md for the
+rules this follows."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from kycdesk.models import VerificationSession, WebhookDelivery
-from kycdesk.services import erase, results
+from kycdesk.services import broker, erase, results
 from kycdesk.services.vendors import get_provider
 from providers.base import Capability, MalformedPayload, ProviderError, WebhookRejected
 
@@ -56,50 +57,48 @@ def receive_delivery(
     path_token: str = "",
     size: int | None = None,
 ) -> Intake:
-    """Store the delivery, then verify it. Answer 2xx only once the row is committed.
+    """Verify the delivery on its raw bytes, store it with its verdict, then answer: 2xx only
+    once the row is committed. Refused deliveries are stored too (bounded), never queued.
 
-    ``size`` is the size the request declared, when the body was not read because of it.
+    Verifying is a constant-time compare on bytes already in memory, so it comes first and the
+    delivery is written in one INSERT, one commit (a durable commit is most of the endpoint's
+    time: BENCHMARKS.md). ``size`` is the size the request declared, when the body was not read
+    because of it.
     """
     size = max(size or 0, len(body))
-    too_large = size > settings.KYCDESK_WEBHOOK_MAX_BYTES
+    verdict, state, error, status = WebhookDelivery.Verdict.ACCEPTED, WebhookDelivery.State.RECEIVED, "", 200
+    if size > settings.KYCDESK_WEBHOOK_MAX_BYTES:
+        error = f"Body of {size} bytes is over the {settings.KYCDESK_WEBHOOK_MAX_BYTES}-byte limit."
+        verdict, state, status = WebhookDelivery.Verdict.REFUSED, WebhookDelivery.State.IGNORED, 413
+    else:
+        try:
+            get_provider(vendor).verify_webhook(headers, body, path_token)
+        except WebhookRejected as exc:
+            error = str(exc)
+            verdict, state, status = WebhookDelivery.Verdict.REFUSED, WebhookDelivery.State.IGNORED, exc.http_status
     delivery = WebhookDelivery.objects.create(
         vendor=vendor,
         received_at=timezone.now(),
         source_ip=source_ip,
         headers=headers,
-        body=b"" if too_large else body,
+        body=b"" if status == 413 else body,
         body_sha256=hashlib.sha256(body).hexdigest(),
         body_size=size,
+        verdict=verdict,
+        state=state,
+        last_error=error[:1000],
     )
-    if too_large:
-        _refuse(delivery, f"Body of {size} bytes is over the {settings.KYCDESK_WEBHOOK_MAX_BYTES}-byte limit.")
-        return Intake(413, delivery, "Payload too large.")
-    provider = get_provider(vendor)
-    try:
-        provider.verify_webhook(headers, body, path_token)
-    except WebhookRejected as exc:
-        _refuse(delivery, str(exc))
-        return Intake(exc.http_status, delivery, str(exc))
-    delivery.verdict = WebhookDelivery.Verdict.ACCEPTED
-    delivery.save(update_fields=["verdict"])
+    if verdict != WebhookDelivery.Verdict.ACCEPTED:
+        return Intake(status, delivery, "Payload too large." if status == 413 else error)
     transaction.on_commit(lambda: enqueue_delivery(delivery.pk))
     return Intake(200, delivery)
-
-
-def _refuse(delivery: WebhookDelivery, error: str) -> None:
-    delivery.verdict = WebhookDelivery.Verdict.REFUSED
-    delivery.state = WebhookDelivery.State.IGNORED
-    delivery.last_error = error[:1000]
-    delivery.save(update_fields=["verdict", "state", "last_error"])
 
 
 def enqueue_delivery(delivery_id: int) -> None:
     """Queue processing. If the broker is down the delivery is still stored and acknowledged:
     the retry sweep (kycdesk.tasks.retry_deliveries) queues it again later."""
-    from django_q.tasks import async_task
-
     try:
-        async_task("kycdesk.tasks.process_delivery", delivery_id, task_name=f"delivery-{delivery_id}")
+        broker.enqueue("kycdesk.tasks.process_delivery", delivery_id, task_name=f"delivery-{delivery_id}")
     except Exception:  # any broker failure: the row is the source of truth, the sweep recovers
         logger.warning("could not queue delivery %s; the retry sweep will", delivery_id, exc_info=True)
 
@@ -202,11 +201,10 @@ def _retry_or_fail(delivery: WebhookDelivery, exc: ProviderError) -> str:
 def schedule_media(media_ids: list[int]) -> None:
     if not media_ids:
         return
-    from django_q.tasks import async_task
 
     def enqueue() -> None:
         for media_id in media_ids:
-            async_task("kycdesk.tasks.download_media", media_id, task_name=f"media-{media_id}")
+            broker.enqueue("kycdesk.tasks.download_media", media_id, task_name=f"media-{media_id}")
 
     transaction.on_commit(enqueue)
 
