@@ -24,4 +24,10 @@ SCHEDULES: list[ScheduleSpec] = [
         1,
         "Re-queue webhook deliveries whose retry time has come or whose worker died.",
     ),
+    ScheduleSpec(
+        "poll-sessions",
+        "kycdesk.tasks.poll_sessions",
+        1,
+        "Ask vendors without a result webhook (Identomat) about open sessions that are due, with backoff.",
+    ),
 ]

@@ -122,6 +122,8 @@ KYCDESK_HTTP_CONNECT_TIMEOUT = env.float("KYCDESK_HTTP_CONNECT_TIMEOUT", default
 KYCDESK_HTTP_READ_TIMEOUT = env.float("KYCDESK_HTTP_READ_TIMEOUT", default=30.0)
 KYCDESK_HTTP_MAX_RETRIES = env.int("KYCDESK_HTTP_MAX_RETRIES", default=3)
 KYCDESK_LOW_CONFIDENCE = env.float("KYCDESK_LOW_CONFIDENCE", default=0.8)
+# Polling vendors (Identomat): a session still in progress this long after launch is given up as expired.
+KYCDESK_POLL_GIVE_UP_HOURS = env.int("KYCDESK_POLL_GIVE_UP_HOURS", default=24)
 
 
 def _vendor(code: str, cls: str, **credentials: str) -> dict:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from kycdesk.services import media, templates, webhooks
+from kycdesk.services import media, polling, templates, webhooks
 
 
 def process_delivery(delivery_id: int) -> str:
@@ -20,3 +20,11 @@ def retry_deliveries() -> int:
 
 def sync_templates() -> dict[str, int]:
     return templates.sync_all_templates()
+
+
+def poll_sessions() -> int:
+    return polling.enqueue_due(limit=500)
+
+
+def poll_session(session_id: int) -> str:
+    return polling.poll_session(session_id=session_id)
