@@ -21,11 +21,12 @@ leaves the session in progress for good, as the guide's IN_PROGRESS says.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -302,12 +303,32 @@ def answers(steps: Any) -> list[dict[str, Any]]:
 
 
 # --- the API -------------------------------------------------------------------------------
-@guarded(VENDOR, fault_error)
-def begin(request: HttpRequest) -> HttpResponse:
-    params = parameters(request)
-    refused = refusal(request, params)
-    if refused:
-        return refused
+def api(*, with_session: bool) -> Callable[[Callable[..., HttpResponse]], Callable[[HttpRequest], HttpResponse]]:
+    """An API call: fault switches first, then the request signature and company key, then (for
+    calls about a session) its token. The view gets the parameters, or the session."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
+        @guarded(VENDOR, fault_error)
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest) -> HttpResponse:
+            params = parameters(request)
+            refused = refusal(request, params)
+            if refused is not None:
+                return refused
+            if not with_session:
+                return view(params)
+            session = _session(params)
+            if session is None:
+                return error("SESSION_NOT_FOUND", 404)
+            return view(session)
+
+        return wrapper
+
+    return decorate
+
+
+@api(with_session=False)
+def begin(params: Mapping[str, Any]) -> HttpResponse:
     flags, steps, config_id = params.get("flags"), params.get("steps"), params.get("config_id")
     if not config_id and flags is not None and not isinstance(flags, dict):
         return error("FLAGS_INVALID")
@@ -324,20 +345,13 @@ def begin(request: HttpRequest) -> HttpResponse:
         data={},
         created_at=now,
         expires_at=now + TOKEN_LIFETIME,
-        callback_url=(flags or {}).get("return_url", "") if isinstance(flags, dict) else "",
+        callback_url=flags.get("return_url", "") if isinstance(flags, dict) else "",
     )
     return json_answer(token)
 
 
-@guarded(VENDOR, fault_error)
-def result(request: HttpRequest) -> HttpResponse:
-    params = parameters(request)
-    refused = refusal(request, params)
-    if refused:
-        return refused
-    session = _session(params)
-    if session is None:
-        return error("SESSION_NOT_FOUND", 404)
+@api(with_session=True)
+def result(session: SimSession) -> HttpResponse:
     if session.finished_at is None:
         if session.expires_at and session.expires_at <= timezone.now():
             return error("SESSION_INVALID")  # the token passed its 15 minutes unused
@@ -345,38 +359,23 @@ def result(request: HttpRequest) -> HttpResponse:
     return json_answer(session.data)
 
 
-@guarded(VENDOR, fault_error)
-def delete(request: HttpRequest) -> HttpResponse:
-    params = parameters(request)
-    refused = refusal(request, params)
-    if refused:
-        return refused
-    session = _session(params)
-    if session is None:
-        return error("SESSION_NOT_FOUND", 404)
+@api(with_session=True)
+def delete(session: SimSession) -> HttpResponse:
     session.deleted = True
     session.save(update_fields=["deleted"])
     SimFile.objects.filter(session=session).delete()
     return json_answer(session.data or {"result": session.status})
 
 
-def media_view(key: str):
-    @guarded(VENDOR, fault_error)
-    def view(request: HttpRequest) -> HttpResponse:
-        params = parameters(request)
-        refused = refusal(request, params)
-        if refused:
-            return refused
-        session = _session(params)
-        if session is None:
-            return error("SESSION_NOT_FOUND", 404)
+def media_view(key: str) -> Callable[[HttpRequest], HttpResponse]:
+    def media(session: SimSession) -> HttpResponse:
         file = SimFile.objects.filter(session=session, key=key).first()
         if file is None:
             return error("FILE_NOT_FOUND", 404)
         return signed_response(bytes(file.data), file.content_type)
 
-    view.__name__ = f"media_{key.replace('-', '_')}"
-    return view
+    media.__name__ = f"media_{key.replace('-', '_')}"
+    return api(with_session=True)(media)
 
 
 @csrf_exempt  # a vendor page: it never carries kycdesk's CSRF cookie
