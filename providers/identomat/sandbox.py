@@ -144,6 +144,8 @@ class IdentomatSimulator(Simulator):
         Outcome("disagree", "Disagree with terms", "The person refuses the terms and leaves."),
         Outcome("abandon", "Abandon", "The person quits before completion: the session stays in progress."),
     )
+    # The demo's own never-finished case already shows an abandoned session.
+    demo_outcomes = ("approve", "reject", "manual_check", "disagree")
 
     def person(self, session: SimSession) -> dict[str, str]:
         # begin/ carries no personal data: show what the session was started with instead.

@@ -1,7 +1,6 @@
 """Staff launch Identomat sessions from the generic launch page, with flags or a registered config_id."""
 
 import pytest
-from django.contrib.auth.models import Permission
 
 from kycdesk.models import Template, VerificationSession
 from providers.identomat import sandbox
@@ -14,13 +13,7 @@ URL = "/admin/kycdesk/verificationsession/launch/identomat/"
 
 @pytest.fixture
 def officer(client, make_user):
-    # The roles' groups come from a data migration that a transactional test's flush removes: the
-    # officer gets the role's launch permission directly.
-    user = make_user("olivia")
-    user.user_permissions.add(
-        *Permission.objects.filter(codename__in=["launch_verification", "view_verificationsession"])
-    )
-    client.force_login(user)
+    client.force_login(make_user("olivia", "Compliance officer"))
     return client
 
 
