@@ -202,11 +202,11 @@ if KYCDESK_SANDBOX:
         "VULT_TOKEN_URL", default=f"{KYCDESK_PUBLIC_URL}/sandbox/vult/oauth/token"
     )
     KYCDESK_VENDORS["identomat"]["secret_key"] = secret("IDENTOMAT_SECRET_KEY", default="")
-# Identomat's person link is on its widget host, not under the API's base URL. A path is taken on
-# KYCDESK_PUBLIC_URL: in sandbox mode the link opens the simulator's person page.
+# Identomat's person link is on its widget host, not under the API's base URL; empty means
+# https://widget.identomat.com/. A path is taken on KYCDESK_PUBLIC_URL: in sandbox mode the link
+# opens the simulator's person page.
 KYCDESK_VENDORS["identomat"]["widget_url"] = env.str(
-    "IDENTOMAT_WIDGET_URL",
-    default="/sandbox/identomat/widget/" if KYCDESK_SANDBOX else "https://widget.identomat.com/",
+    "IDENTOMAT_WIDGET_URL", default="/sandbox/identomat/widget/" if KYCDESK_SANDBOX else ""
 )
 
 # --- personal data: retention (kycdesk.services.retention; 0 turns a rule off) and thumbnails ----

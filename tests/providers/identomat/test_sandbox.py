@@ -255,3 +255,22 @@ def test_a_media_call_without_a_file_answers_a_json_error(client, settings):
     answer = call(client, "result/face/", {"company_key": company_key(settings), "session_token": token})
 
     assert (answer.status_code, answer.json()) == (404, "FILE_NOT_FOUND")
+
+
+def test_erasing_a_case_deletes_it_at_identomat_through_delete(live, make_user):
+    from kycdesk.models import VendorErasure
+    from kycdesk.services import erase
+
+    session = launch()
+    finish(session.link, "approve")
+    poll(session)
+    token = session.external_id
+
+    erased = erase.erase_case(
+        session.pk, mode=erase.DELETE, actor=make_user("max", "Compliance manager"), reason="subject_request"
+    )
+
+    erasure = VendorErasure.objects.get()
+    assert (erased.vendor_operation, erasure.operation, erasure.state) == ("delete", "delete", "done")
+    assert SimSession.objects.get(external_id=token).deleted
+    assert not Media.objects.exists()
