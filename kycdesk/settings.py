@@ -297,7 +297,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
-        "django_q": {"level": "WARNING"},
+        "django-q": {"level": "WARNING"},  # django-q2 logs under this name
         # urllib3 logs whole URLs at DEBUG, query strings (vendor tokens) included.
         "urllib3": {"level": "WARNING"},
         "axes": {"level": "WARNING"},  # lockouts and failures, not its start-up banner
