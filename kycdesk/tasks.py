@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from kycdesk.services import erase, housekeeping, media, reconcile, retention, templates, webhooks
+from kycdesk.services import erase, housekeeping, media, polling, reconcile, retention, templates, webhooks
 
 
 def process_delivery(delivery_id: int) -> str:
@@ -41,3 +41,11 @@ def reconcile_overdue() -> str:
 
 def prune_refused_deliveries() -> int:
     return housekeeping.prune_refused_deliveries()
+
+
+def poll_sessions() -> int:
+    return polling.enqueue_due(limit=500)
+
+
+def poll_session(session_id: int) -> str:
+    return polling.poll_session(session_id=session_id)
