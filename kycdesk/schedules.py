@@ -24,4 +24,10 @@ SCHEDULES: list[ScheduleSpec] = [
         1,
         "Re-queue webhook deliveries whose retry time has come or whose worker died.",
     ),
+    ScheduleSpec(
+        "vult-identities",
+        "kycdesk.tasks.sync_vult_identities",
+        24 * 60,
+        "Mirror VULT's identities onto kycdesk identities (identity_id in vendor_ids).",
+    ),
 ]

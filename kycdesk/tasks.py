@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from kycdesk.services import housekeeping, media, reconcile, templates, webhooks
+from kycdesk.services import housekeeping, media, reconcile, templates, vult_identities, webhooks
 
 
 def process_delivery(delivery_id: int) -> str:
@@ -29,3 +29,7 @@ def reconcile_overdue() -> str:
 
 def prune_refused_deliveries() -> int:
     return housekeeping.prune_refused_deliveries()
+
+
+def sync_vult_identities() -> dict[str, int]:
+    return vult_identities.sync_if_enabled()

@@ -151,7 +151,7 @@ SESSION_STATUSES = ("unknown", "in_progress", "complete", "temporarily_blocked",
 TOKEN_EXPIRY_MARGIN = 30.0
 #: When the token answer has no ``expires_in`` (RFC 6749 only recommends it).
 DEFAULT_TOKEN_LIFETIME = 300.0
-#: Timeouts of the health badge's ping: the admin page must not wait on a sick vendor.
+#: Timeouts of the health badge's ping (connect, read): the admin must not wait on a sick vendor.
 HEALTH_TIMEOUT = (2.0, 3.0)
 DOWNLOAD_CHUNK = 64 * 1024
 
@@ -238,6 +238,15 @@ class VultClient:
             max_retries=config.max_retries,
             **http_options,
         )
+        # The health badge's client: short timeouts and no retry, so a sick vendor answers fast.
+        self.quick = HttpClient(
+            vendor=VENDOR,
+            base_url=config.base_url,
+            connect_timeout=HEALTH_TIMEOUT[0],
+            read_timeout=HEALTH_TIMEOUT[1],
+            max_retries=0,
+            **http_options,
+        )
 
     # --- the one way to call an operation ------------------------------------------------
     def call(
@@ -248,10 +257,12 @@ class VultClient:
         params: Mapping[str, Any] | None = None,
         path_params: Mapping[str, str] | None = None,
         stream: bool = False,
-        timeout: tuple[float, float] | None = None,
+        quick: bool = False,
     ) -> requests.Response:
         operation = OPERATIONS[name]  # read now, not at import: the table is the one source
-        return self.http.request(
+        if quick and operation.auth:
+            raise ValueError(f"{name} needs a token: it cannot take the quick, token-less path.")
+        return (self.quick if quick else self.http).request(
             operation.method,
             path_for(name, **(path_params or {})),
             kind=operation.kind,
@@ -259,7 +270,6 @@ class VultClient:
             params=_drop_none(params) if params else None,
             use_auth=operation.auth,
             stream=stream,
-            timeout=timeout,
         )
 
     def answer(self, name: str, body: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
@@ -282,8 +292,8 @@ class VultClient:
     def root(self) -> dict[str, Any]:
         return self.answer("root")
 
-    def ping(self, *, timeout: tuple[float, float] | None = None) -> dict[str, Any]:
-        return self.answer("ping", timeout=timeout)
+    def ping(self, *, quick: bool = False) -> dict[str, Any]:
+        return self.answer("ping", quick=quick)
 
     def api_status(self) -> dict[str, Any]:
         return self.answer("api_status")
@@ -300,8 +310,8 @@ class VultClient:
     def health_simple(self) -> dict[str, Any]:
         return self.answer("health_simple")
 
-    def health(self, *, timeout: tuple[float, float] | None = None) -> dict[str, Any]:
-        return self.answer("health", timeout=timeout)
+    def health(self, *, quick: bool = False) -> dict[str, Any]:
+        return self.answer("health", quick=quick)
 
     def version(self) -> dict[str, Any]:
         return self.answer("version")

@@ -22,7 +22,7 @@ from providers.base import (
     WebhookNotice,
 )
 from providers.vult import normalize, webhooks
-from providers.vult.client import HEALTH_TIMEOUT, VultClient
+from providers.vult.client import VultClient
 from providers.vult.normalize import IdaSession, RequirementSet, VendorWebhook, VultIdentity
 
 #: Page size of the list calls (take/skip), and a bound on how many pages one sweep reads.
@@ -141,9 +141,9 @@ class VultProvider(Provider):
         return self._erase(self.client.idv_session_delete, external_id, "VULT deleted the session.")
 
     def health(self) -> bool:
-        """Ping (document: Utility, "Ping"): up when it answers pong, with short timeouts."""
+        """Ping (document: Utility, "Ping"): up when it answers pong; short timeouts, no retry."""
         try:
-            return self.client.ping(timeout=HEALTH_TIMEOUT).get("pong") is True
+            return self.client.ping(quick=True).get("pong") is True
         except ProviderError:
             return False
 
@@ -214,7 +214,8 @@ class VultProvider(Provider):
         return self._erase(self.client.webhook_delete, webhook_id, "VULT deleted the webhook.")
 
     # --- requirements and weights (VULT-only) ------------------------------------------------
-    def requirements(self, type_e: str) -> list[RequirementSet]:
+    def requirements(self, type_e: str | None = None) -> list[RequirementSet]:
+        """Every requirement set, or those of one document type."""
         return normalize.requirement_sets(self.client.requirements_read(type_e=type_e))
 
     def update_requirements(self, values: Mapping[str, Any]) -> None:

@@ -1,5 +1,6 @@
 """apply_result: idempotent, and never lets an older or non-final result replace a newer final one."""
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -138,3 +139,20 @@ def test_an_unknown_session_is_an_error_unless_asked_to_create_it():
     outcome = apply_result(result=result(), source="import", create_missing=True)
 
     assert outcome.session.identity.reference == "import:datakeen:s1"
+
+
+def test_the_vendors_id_for_the_person_is_kept_on_the_identity(session):
+    session.identity.vendor_ids = {"idenfy": "client-9"}
+    session.identity.save()
+
+    apply_result(result=dataclasses.replace(result(), vendor_identity_id="idn_1"), source="test")
+
+    session.identity.refresh_from_db()
+    assert session.identity.vendor_ids == {"idenfy": "client-9", "datakeen": "idn_1"}
+
+
+def test_a_result_without_a_vendor_id_for_the_person_leaves_the_identity_alone(session):
+    apply_result(result=result(), source="test")
+
+    session.identity.refresh_from_db()
+    assert session.identity.vendor_ids == {}
