@@ -272,16 +272,19 @@ class VultClient:
             stream=stream,
         )
 
-    def answer(self, name: str, body: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
+    def answer(self, name: str, body: Mapping[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
         response = self.call(name, body, **kwargs)
         if not response.content.strip():
             return {}  # the document's "{ }" answers: some servers send nothing at all
         try:
-            return response.json()
+            answer = response.json()
         except ValueError:
+            answer = None
+        if not isinstance(answer, dict):  # every JSON answer in the document is an object
             raise ProviderError(
-                VENDOR, f"{name}: the answer is not JSON.", status=response.status_code, code="NOT_JSON"
-            ) from None
+                VENDOR, f"{name}: the answer is not a JSON object.", status=response.status_code, code="NOT_JSON"
+            )
+        return answer
 
     @staticmethod
     def chunks(response: requests.Response) -> Iterator[bytes]:

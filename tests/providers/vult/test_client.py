@@ -240,7 +240,15 @@ def test_an_answer_that_is_not_json_is_an_error(mocked, client):
     mocked.post(TOKEN_URL, json=token_answer())
     mocked.post(api("/idv/session/read"), body=b"<html>gateway</html>")
 
-    with pytest.raises(ProviderError, match="not JSON"):
+    with pytest.raises(ProviderError, match="not a JSON object"):
+        client.idv_session_read(SESSION_ID)
+
+
+def test_an_answer_that_is_json_but_not_an_object_is_an_error(mocked, client):
+    mocked.post(TOKEN_URL, json=token_answer())
+    mocked.post(api("/idv/session/read"), json=["not", "an", "object"])
+
+    with pytest.raises(ProviderError, match="not a JSON object"):
         client.idv_session_read(SESSION_ID)
 
 
