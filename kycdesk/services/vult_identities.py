@@ -107,6 +107,14 @@ def panel(identity: Identity) -> IdentityPanel | None:
 
 
 # --- calls that change state: each audited ----------------------------------------------------
+def audited(action: str, outcome: EraseOutcome, *, actor: Any, ip: str | None, **detail: Any) -> EraseOutcome:
+    """Record a vendor-side erase and VULT's answer to it (done or refused, in VULT's words)."""
+    audit.record(
+        action=action, actor=actor, ip=ip, vendor=VENDOR, done=outcome.done, vendor_answer=outcome.message, **detail
+    )
+    return outcome
+
+
 def start_ida_session(
     *, identity: Identity, actor: Any, ip: str | None = None, liveness_mode: str = "passive"
 ) -> LaunchResult:
@@ -133,17 +141,7 @@ def delete_ida_session(*, identity: Identity, session_id: str, actor: Any, ip: s
     identity_id = _required_id(identity)
     _own_ida_session(identity_id, session_id)
     outcome = vult().delete_ida_session(session_id)
-    audit.record(
-        action="vult_ida_delete",
-        actor=actor,
-        target=identity,
-        ip=ip,
-        vendor=VENDOR,
-        ida_session=session_id,
-        done=outcome.done,
-        vendor_answer=outcome.message,
-    )
-    return outcome
+    return audited("vult_ida_delete", outcome, actor=actor, ip=ip, target=identity, ida_session=session_id)
 
 
 def ida_document(*, identity: Identity, session_id: str, actor: Any, ip: str | None = None) -> Iterator[bytes]:
@@ -159,13 +157,4 @@ def ida_document(*, identity: Identity, session_id: str, actor: Any, ip: str | N
 def anonymize_vult_identity(*, identity: Identity, actor: Any, ip: str | None = None) -> EraseOutcome:
     """Ask VULT to anonymize its identity. kycdesk's own rows are the erase service's (issue 11)."""
     outcome = vult().anonymize_identity(_required_id(identity))
-    audit.record(
-        action="vult_identity_anonymize",
-        actor=actor,
-        target=identity,
-        ip=ip,
-        vendor=VENDOR,
-        done=outcome.done,
-        vendor_answer=outcome.message,
-    )
-    return outcome
+    return audited("vult_identity_anonymize", outcome, actor=actor, ip=ip, target=identity)

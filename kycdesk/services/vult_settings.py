@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from kycdesk.models import WebhookSubscription
 from kycdesk.services import audit
-from kycdesk.services.vult_identities import VENDOR, vult
+from kycdesk.services.vult_identities import VENDOR, audited, vult
 from providers.base import EraseOutcome, ProviderError
 from providers.vult.normalize import RequirementSet, VendorWebhook
 
@@ -64,16 +64,7 @@ def delete_webhook(*, subscription: WebhookSubscription, actor: Any, ip: str | N
     if subscription.vendor != VENDOR:
         return EraseOutcome(done=False, message="Only VULT webhooks can be deleted from here.")
     outcome = vult().delete_webhook(subscription.external_id)
-    audit.record(
-        action="vult_webhook_delete",
-        actor=actor,
-        target=subscription,
-        ip=ip,
-        vendor=VENDOR,
-        webhook=subscription.external_id,
-        done=outcome.done,
-        vendor_answer=outcome.message,
-    )
+    audited("vult_webhook_delete", outcome, actor=actor, ip=ip, target=subscription, webhook=subscription.external_id)
     if outcome.done:
         subscription.delete()
     return outcome
