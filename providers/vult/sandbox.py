@@ -40,7 +40,7 @@ from providers.sandbox.models import SimFile, SimSession
 from providers.sandbox.person import person_page
 from providers.sandbox.simulator import Outcome, Simulator, Uploads
 from providers.vult import client as api
-from providers.vult.normalize import DMV_MATCHES, REQUIREMENT_FLAGS, WEIGHT_NAMES
+from providers.vult.normalize import DMV_MATCHES, DOCUMENT_FILES, REQUIREMENT_FLAGS, WEIGHT_NAMES
 
 VENDOR = "vult"
 TOKEN_LIFETIME = dt.timedelta(hours=1)
@@ -218,8 +218,7 @@ class VultSimulator(Simulator):
         document_type, status_e, verified, failing, dmv, ofac, score = IDV_OUTCOMES[outcome]
         reference = str((session.request.get("metadata") or {}).get("reference") or session.external_id)
         person = fake_person(reference)
-        files = api.STORAGE_FILE_TYPES
-        sides = [f for f in files if f.startswith(normalize_prefix(document_type))]
+        sides = DOCUMENT_FILES[document_type]  # the storage_file_type_e values of this document
         mode = str(session.request.get("liveness_mode") or "passive")
         card = {
             "first_name": person["first_name"],
@@ -307,11 +306,6 @@ def _close(session: SimSession, outcome: str, status_e: str) -> None:
     session.finished_at = timezone.now()
     session.save()
     _notify(session, f"{session.data['kind']}.session.{status_e}")
-
-
-def normalize_prefix(document_type: str) -> str:
-    """The storage_file_type_e prefix of a document type."""
-    return {"identification_card": "state_id_card_"}.get(document_type, f"{document_type}_")
 
 
 def _keep_identity(identity_id: str, read: Mapping[str, Any], document: Mapping[str, Any], session_id: str) -> None:
