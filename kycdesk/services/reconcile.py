@@ -9,6 +9,7 @@ and rarely. Polling vendors (no webhook) are handled by their own poller, not he
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from django.utils import timezone
 from kycdesk.models import VerificationSession
 from kycdesk.services import results, webhooks
 from kycdesk.services.vendors import enabled_codes, get_provider
-from providers.base import Capability, ProviderError
+from providers.base import Capability, ProviderError, Status
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +65,9 @@ def reconcile_overdue(*, now: dt.datetime | None = None, limit_per_vendor: int =
             )
             try:
                 result = provider.fetch_result(session.external_id)
+                if provider.silent_expiry and not result.status.is_outcome:
+                    # Not final: a verdict that still arrives replaces it.
+                    result = dataclasses.replace(result, status=Status.EXPIRED, final=False)
                 outcome = results.apply_result(result=result, source="reconcile")
             except ProviderError as exc:
                 report.errors[code] = report.errors.get(code, 0) + 1
