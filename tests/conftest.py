@@ -55,16 +55,36 @@ def private_media(settings, tmp_path):
     return root
 
 
+def ensure_role(name: str):
+    """The role's group as the roles migration makes it. A transactional test's flush deletes
+    migration-made rows, so a later transactional test cannot rely on them being there."""
+    import importlib
+
+    from django.contrib.auth.models import Group, Permission
+
+    group, created = Group.objects.get_or_create(name=name)
+    if created:
+        codenames = importlib.import_module("kycdesk.migrations.0002_roles").ROLES[name]
+        group.permissions.set(Permission.objects.filter(content_type__app_label="kycdesk", codename__in=codenames))
+    return group
+
+
+@pytest.fixture
+def roles(db):
+    """The three roles, whatever ran before (see ensure_role)."""
+    import importlib
+
+    return [ensure_role(name) for name in importlib.import_module("kycdesk.migrations.0002_roles").ROLES]
+
+
 @pytest.fixture
 def make_user(db, django_user_model):
-    from django.contrib.auth.models import Group
-
     def make(username: str, *roles: str, **extra):
         user = django_user_model.objects.create_user(
             username=username, password="pw-not-used-1234", is_staff=True, **extra
         )
         for role in roles:
-            user.groups.add(Group.objects.get(name=role))
+            user.groups.add(ensure_role(role))
         return user
 
     return make

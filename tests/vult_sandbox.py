@@ -13,19 +13,3 @@ def vult_person(reference: str, outcome: str = "verified") -> Identity:
     session = launch_session(vendor="vult", request=LaunchRequest(reference=reference), user=None)
     finish(session.link, outcome)
     return Identity.objects.get(reference=reference)
-
-
-def staff(username: str, role: str):
-    """A staff user in ``role``, the group made from the roles migration when a transactional
-    test has flushed it."""
-    import importlib
-
-    from django.contrib.auth.models import Group, Permission, User
-
-    roles = importlib.import_module("kycdesk.migrations.0002_roles").ROLES
-    group, created = Group.objects.get_or_create(name=role)
-    if created:
-        group.permissions.set(Permission.objects.filter(content_type__app_label="kycdesk", codename__in=roles[role]))
-    user = User.objects.create_user(username=username, password="pw-not-used-1234", is_staff=True)
-    user.groups.add(group)
-    return user

@@ -10,22 +10,22 @@ from django.urls import reverse
 from kycdesk.models import AuditEntry, WebhookSubscription
 from kycdesk.services import vult_identities
 from providers.sandbox.testing import finish
-from tests.vult_sandbox import staff, vult_person
+from tests.vult_sandbox import vult_person
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def manager() -> Client:
+def manager(make_user) -> Client:
     web = Client()
-    web.force_login(staff("manager", "Compliance manager"))
+    web.force_login(make_user("manager", "Compliance manager"))
     return web
 
 
 @pytest.fixture
-def officer() -> Client:
+def officer(make_user) -> Client:
     web = Client()
-    web.force_login(staff("officer", "Compliance officer"))
+    web.force_login(make_user("officer", "Compliance officer"))
     return web
 
 

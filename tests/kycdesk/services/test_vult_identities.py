@@ -8,7 +8,7 @@ from kycdesk.models import AuditEntry, Identity
 from kycdesk.services import vult_identities
 from kycdesk.services.vult_identities import NotAllowed
 from providers.sandbox.testing import finish
-from tests.vult_sandbox import staff, vult_person
+from tests.vult_sandbox import vult_person
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,7 +23,7 @@ def test_a_finished_session_links_the_vult_identity_to_our_identity(sandbox_live
     assert vult_identities.vult_id(identity).startswith("idn_")
 
 
-def test_sync_mirrors_unknown_identities_and_keeps_what_staff_entered(sandbox_live):
+def test_sync_mirrors_unknown_identities_and_keeps_what_staff_entered(sandbox_live, make_user):
     linked = vult_person("cust-1")
     linked.first_name = "Typed by staff"
     linked.last_name = ""
@@ -33,7 +33,7 @@ def test_sync_mirrors_unknown_identities_and_keeps_what_staff_entered(sandbox_li
     other.sessions.all().delete()  # as if VULT knew someone we never launched
     other.delete()
 
-    counts = vult_identities.sync_identities(actor=staff("m", "Compliance manager"))
+    counts = vult_identities.sync_identities(actor=make_user("m", "Compliance manager"))
     again = vult_identities.sync_identities()
 
     linked.refresh_from_db()
@@ -82,8 +82,8 @@ def test_an_ida_session_needs_a_verified_identity(sandbox_live):
     assert "vult_ida_start" not in actions()
 
 
-def test_an_ida_session_is_started_finished_read_and_deleted_with_audit(sandbox_live):
-    manager = staff("m", "Compliance manager")
+def test_an_ida_session_is_started_finished_read_and_deleted_with_audit(sandbox_live, make_user):
+    manager = make_user("m", "Compliance manager")
     identity = vult_person("cust-1")
 
     launched = vult_identities.start_ida_session(identity=identity, actor=manager, ip="203.0.113.5")

@@ -7,7 +7,6 @@ import pytest
 from kycdesk.models import AuditEntry, WebhookSubscription
 from kycdesk.services import vult_settings
 from kycdesk.services.vult_identities import vult
-from tests.vult_sandbox import staff
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,10 +35,10 @@ def test_a_sync_removes_what_vult_no_longer_lists(sandbox_live):
     assert WebhookSubscription.objects.filter(pk=other_vendor.pk).exists()
 
 
-def test_deleting_a_webhook_deletes_it_at_vult_and_here(sandbox_live):
+def test_deleting_a_webhook_deletes_it_at_vult_and_here(sandbox_live, make_user):
     vult_settings.register_webhook(actor=None)
     subscription = WebhookSubscription.objects.get(vendor="vult")
-    manager = staff("m", "Compliance manager")
+    manager = make_user("m", "Compliance manager")
 
     outcome = vult_settings.delete_webhook(subscription=subscription, actor=manager)
 
