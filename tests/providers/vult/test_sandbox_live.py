@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from kycdesk.models import Control, Identity, Media, VerificationSession, WebhookDelivery
+from kycdesk.models import Control, Identity, Media, VendorErasure, VerificationSession, WebhookDelivery
+from kycdesk.services import erase
 from kycdesk.services.launch import launch_session
 from kycdesk.services.vendors import get_provider
 from providers.base import LaunchRequest, ProviderError
 from providers.sandbox import faults
 from providers.sandbox.models import SimSession, SimToken
 from providers.sandbox.testing import finish
+from tests.pii import files_under, find_in_database
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -202,3 +204,25 @@ def test_requirements_and_weights_are_read_and_updated(sandbox_live):
 
 def test_health_comes_from_the_ping(sandbox_live):
     assert get_provider("vult").health() is True
+
+
+@pytest.mark.parametrize(("mode", "operation"), [("anonymise", "anonymize"), ("delete", "delete")])
+def test_the_erase_service_erases_here_and_calls_vult(sandbox_live, private_media, make_user, mode, operation):
+    session = launch(reference="cust-erase")
+    finish(session.link, "verified")
+    external_id = session.external_id
+    kept = SimSession.objects.get(vendor="vult", external_id=external_id).data["document"]
+    needles = [kept["last_name"], kept["document_number"], kept["street"], "cust-erase"]
+    assert find_in_database(needles, exclude_apps=("sandbox",))
+
+    erase.erase_case(session.pk, mode=mode, actor=make_user("m", "Compliance manager"), reason="subject_request")
+
+    assert find_in_database(needles, exclude_apps=("sandbox",)) == []
+    assert files_under(private_media) == []
+    erasure = VendorErasure.objects.get()
+    assert (erasure.operation, erasure.state) == (operation, "done")
+    at_vult = SimSession.objects.get(vendor="vult", external_id=external_id)
+    if operation == "anonymize":
+        assert at_vult.data["session"]["last_name"] == "" and not at_vult.files.exists()
+    else:
+        assert at_vult.deleted
