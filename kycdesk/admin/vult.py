@@ -117,12 +117,10 @@ class VultIdentityAdminMixin:
         if request.method == "POST":
             mode = request.POST.get("liveness_mode", "passive")
             try:
-                if mode not in LIVENESS_MODES:
-                    raise vult_identities.NotAllowed("VULT accepts liveness_mode passive or passive_active only.")
                 launched = vult_identities.start_ida_session(
                     identity=identity, actor=request.user, ip=client_ip(request), liveness_mode=mode
                 )
-            except (vult_identities.NotAllowed, ProviderError) as exc:
+            except (vult_identities.NotAllowed, ProviderError, ValueError) as exc:  # ValueError: not VULT's enum
                 self.message_user(request, f"No IDA session started: {exc}", messages.ERROR)
             else:
                 link = launched.link or "(no capture page configured: VULT_CAPTURE_URL)"

@@ -178,3 +178,12 @@ def test_the_sessions_list_shows_a_health_badge_per_vendor(sandbox_live, manager
     page = manager.get(url("kycdesk_verificationsession_changelist")).content.decode()
 
     assert "VULT KYC API: up" in page
+
+
+def test_a_liveness_mode_vult_does_not_know_is_refused_and_nothing_is_started(sandbox_live, manager):
+    identity = vult_person("cust-1")
+
+    done = manager.post(url("kycdesk_vult_ida_start", identity.pk), {"liveness_mode": "active"}, follow=True)
+
+    assert "liveness_mode must be one of passive, passive_active" in done.content.decode()
+    assert vult_identities.panel(identity).ida_sessions == []
