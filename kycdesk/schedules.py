@@ -60,4 +60,16 @@ SCHEDULES: list[ScheduleSpec] = [
         1,
         "Sandbox only (a no-op otherwise): the simulated vendors retry webhooks kycdesk did not accept.",
     ),
+    ScheduleSpec(
+        "poll-sessions",
+        "kycdesk.tasks.poll_sessions",
+        1,
+        "Ask vendors without a result webhook (Identomat) about open sessions that are due, with backoff.",
+    ),
+    ScheduleSpec(
+        "vult-identities",
+        "kycdesk.tasks.sync_vult_identities",
+        24 * 60,
+        "Mirror VULT's identities onto kycdesk identities (identity_id in vendor_ids).",
+    ),
 ]

@@ -3,7 +3,17 @@
 
 from __future__ import annotations
 
-from kycdesk.services import erase, housekeeping, media, reconcile, retention, templates, webhooks
+from kycdesk.services import (
+    erase,
+    housekeeping,
+    media,
+    polling,
+    reconcile,
+    retention,
+    templates,
+    vult_identities,
+    webhooks,
+)
 
 
 def process_delivery(delivery_id: int) -> str:
@@ -41,3 +51,15 @@ def reconcile_overdue() -> str:
 
 def prune_refused_deliveries() -> int:
     return housekeeping.prune_refused_deliveries()
+
+
+def poll_sessions() -> int:
+    return polling.enqueue_due(limit=500)
+
+
+def poll_session(session_id: int) -> str:
+    return polling.poll_session(session_id=session_id)
+
+
+def sync_vult_identities() -> dict[str, int]:
+    return vult_identities.sync_if_enabled()

@@ -12,6 +12,7 @@ from .changelist import LeanListMixin
 from .columns import time_column
 from .erase import EraseActionsMixin
 from .paginator import EstimatedCountPaginator
+from .vult import VultIdentityAdminMixin
 
 PII_FIELDS = ("first_name", "last_name", "birth_date", "nationality", "email", "phone", "address")
 
@@ -25,7 +26,7 @@ class SessionInline(ReadOnlyInline):
 
 
 @admin.register(Identity)
-class IdentityAdmin(LeanListMixin, EraseActionsMixin, admin.ModelAdmin):
+class IdentityAdmin(LeanListMixin, VultIdentityAdminMixin, EraseActionsMixin, admin.ModelAdmin):
     list_display = ("reference", "last_name", "first_name", "nationality", "created", "legal_hold")
     list_columns = ("reference", "last_name", "first_name", "nationality", "created_at", "legal_hold")
     list_filter = ("legal_hold",)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import django_q.tasks
+import pytest
 
 from kycdesk.services import broker
+
+pytestmark = pytest.mark.django_db
 
 
 def test_every_task_is_queued_through_the_same_broker(monkeypatch):
