@@ -161,5 +161,5 @@ def queue_available() -> bool:
 
 def case_url(case: VerificationSession, *, queue: bool) -> str:
     if queue:
-        return f"/admin/kycdesk/case/{case.pk}/change/"
+        return f"/admin/kycdesk/case/{case.pk}/"
     return f"/admin/kycdesk/verificationsession/{case.pk}/change/"

@@ -22,3 +22,25 @@ class PlainIdentityAdmin(admin.ModelAdmin):
     list_display = ("reference", "last_name", "first_name", "nationality", "created_at", "legal_hold")
     list_filter = ("legal_hold",)
     search_fields = ("reference", "last_name", "first_name", "email")
+
+
+try:  # the review queue (issue 9): the Case proxy
+    from kycdesk.models import Case
+except ImportError:  # not in this build yet
+    Case = None
+
+if Case is not None:
+
+    @admin.register(Case, site=site)
+    class PlainQueueAdmin(admin.ModelAdmin):
+        """The queue's rows (its definition, Case.objects.review_queue()), with its filters written
+        plainly: related-field filters for documents and assignee, which Django builds from the table."""
+
+        list_display = ("external_id", "created_at", "vendor", "status", "decision_state", "identity", "assigned_to")
+        list_filter = ("decision_state", "vendor", "assigned_to", "documents__type", "documents__country")
+        search_fields = ("external_id", "identity__reference", "identity__last_name", "identity__first_name")
+        list_per_page = 50
+        ordering = ("created_at", "pk")
+
+        def get_queryset(self, request):
+            return Case.objects.review_queue()
