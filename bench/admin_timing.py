@@ -152,6 +152,16 @@ def queries_per_page(model: type, url: str) -> dict[int, int]:
     return counts
 
 
+def full_count_ms(model: type, repeats: int = 5) -> float:
+    """What a plain changelist pays twice per page: COUNT(*) over the whole table (median ms)."""
+    samples = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        model.objects.count()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
 def queue_available() -> bool:
     """The review queue (issue 9) is the Case proxy's changelist, once it is registered."""
     return any(model.__name__ == "Case" for model in admin.site._registry) and any(
