@@ -12,29 +12,23 @@ signalled, never their process groups (shared/notes/django-q2.md).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import http.client
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.conf import settings
 
 from kycdesk.models import Identity, VerificationSession, WebhookDelivery
 
-ROOT = Path(__file__).resolve().parent.parent
+from . import processes
+
 CONCURRENCY = 16
 ROUNDS = 4
 WARMUP = 40
@@ -88,88 +82,6 @@ class Report:
     @property
     def ratio(self) -> float:
         return self.webhook.rps / self.bare.rps if self.bare.rps else 0.0
-
-
-# --- processes ---------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def child_env(**extra: str) -> dict[str, str]:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "Q_SYNC": "off", **extra}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
-    return env
-
-
-def stop(process: subprocess.Popen, name: str, *, grace: float = 30.0) -> None:
-    """SIGTERM to the main process only; SIGKILL to its group only if it will not stop."""
-    if process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=grace)
-    except subprocess.TimeoutExpired:
-        print(f"  {name} did not stop in {grace:.0f} s: killing its process group")  # noqa: T201
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-
-
-@contextlib.contextmanager
-def gunicorn(workers: int, threads: int) -> Iterator[str]:
-    port = free_port()
-    command = [
-        str(Path(sys.executable).with_name("gunicorn")),
-        "kycdesk.wsgi:application",
-        f"--bind=127.0.0.1:{port}",
-        f"--workers={workers}",
-        "--worker-class=gthread",  # threads wait on commits and the broker while others run
-        f"--threads={threads}",
-        "--backlog=2048",
-        "--log-level=warning",
-        "--timeout=60",
-    ]
-    process = subprocess.Popen(command, cwd=ROOT, env=child_env(), start_new_session=True)  # noqa: S603
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(port, process)
-        yield url
-    finally:
-        stop(process, "gunicorn")
-
-
-def wait_until_serving(port: int, process: subprocess.Popen, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("gunicorn exited at start")
-        with contextlib.suppress(OSError, http.client.HTTPException):
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("POST", "/bench/bare/", body=b"{}")
-            if connection.getresponse().status == 200:
-                return
-        time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer in time")
-
-
-@contextlib.contextmanager
-def qcluster(vendor_url: str) -> Iterator[subprocess.Popen]:
-    env = child_env(IDENFY_BASE_URL=vendor_url)
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "qcluster"],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        yield process
-    finally:
-        stop(process, "qcluster")
 
 
 # --- deliveries ----------------------------------------------------------------------------------
@@ -322,7 +234,7 @@ def run(deliveries: int, *, workers: int, threads: int, log: Callable[[str], Non
     warmup, jobs = jobs[:WARMUP], jobs[WARMUP:]
     webhook, bare, warm = Load(), Load(), Load()
     try:
-        with gunicorn(workers, threads) as url:
+        with processes.gunicorn(workers, threads) as url:
             send_all(url, "/bench/bare/", warmup, warm)
             send_all(url, "/webhooks/idenfy/", warmup, warm)
             size = -(-len(jobs) // ROUNDS)
@@ -333,7 +245,7 @@ def run(deliveries: int, *, workers: int, threads: int, log: Callable[[str], Non
             log(f"  bare: {bare.rps:.0f} req/s, p99 {bare.p99_ms:.0f} ms; statuses {dict(bare.statuses)}")
             log(f"  webhook: {webhook.rps:.0f} req/s, p99 {webhook.p99_ms:.0f} ms; statuses {dict(webhook.statuses)}")
             accepted = warm.accepted_ids + webhook.accepted_ids
-            with qcluster(f"{url}/bench/idenfy/"):
+            with processes.qcluster(f"{url}/bench/idenfy/"):
                 seconds, states = drain(accepted, timeout=max(180.0, len(accepted) / 5), log=log)
         done = sum(states.get(state, 0) for state in TERMINAL)
         report = Report(

@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 from django.db.models import Count
 
-from bench import dataset
+from bench import dataset, names
+from bench.plan import Plan
 from kycdesk.models import (
     AuditEntry,
     Control,
@@ -113,5 +114,5 @@ def test_sessions_that_are_not_a_bench_dataset_are_never_cleared_unasked():
 
 
 def test_the_same_size_always_gives_the_same_people():
-    assert dataset.names.person(41) == dataset.names.person(41)
-    assert dataset.Plan(100, now=NOW).status == dataset.Plan(100, now=NOW).status
+    assert names.person(41) == names.person(41)
+    assert Plan(100, now=NOW).status == Plan(100, now=NOW).status
