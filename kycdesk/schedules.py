@@ -24,4 +24,10 @@ SCHEDULES: list[ScheduleSpec] = [
         1,
         "Re-queue webhook deliveries whose retry time has come or whose worker died.",
     ),
+    ScheduleSpec(
+        "sync-templates",
+        "kycdesk.tasks.sync_templates",
+        24 * 60,
+        "Mirror vendor templates and projects (Datakeen templates, Identify24 projects) daily.",
+    ),
 ]

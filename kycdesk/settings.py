@@ -122,6 +122,8 @@ KYCDESK_HTTP_CONNECT_TIMEOUT = env.float("KYCDESK_HTTP_CONNECT_TIMEOUT", default
 KYCDESK_HTTP_READ_TIMEOUT = env.float("KYCDESK_HTTP_READ_TIMEOUT", default=30.0)
 KYCDESK_HTTP_MAX_RETRIES = env.int("KYCDESK_HTTP_MAX_RETRIES", default=3)
 KYCDESK_LOW_CONFIDENCE = env.float("KYCDESK_LOW_CONFIDENCE", default=0.8)
+# Length of one video-ident appointment: an agent is never booked twice within it.
+KYCDESK_APPOINTMENT_MINUTES = env.int("KYCDESK_APPOINTMENT_MINUTES", default=30)
 
 
 def _vendor(code: str, cls: str, **credentials: str) -> dict:

@@ -33,6 +33,33 @@ IDLE_SECONDS = 29 * 60
 #: fresh login, like an idle one.
 TOKEN_LIFETIME = math.inf
 CHUNK_BYTES = 64 * 1024
+#: ident/create's optional attributes ("Ident Attributes"), sent as staff entered them (the launch
+#: form enforces each one's rule); the required ones come from the LaunchRequest itself.
+OPTIONAL_ATTRIBUTES = (
+    "gender",
+    "person_title",
+    "person_position",
+    "birth_place",
+    "street",
+    "house_no",
+    "zip_code",
+    "city",
+    "country",
+    "language",
+    "international_code",
+    "type_of_id",
+    "id_number",
+    "id_country",
+    "id_issue_date",
+    "id_end_date",
+    "issuing_authority",
+    "pdf_url",
+    "custom_id",
+    "custom1",
+    "custom2",
+    "custom3",
+    "custom4",
+)
 
 
 def messages_text(body: Mapping[str, Any]) -> str:

@@ -13,6 +13,8 @@ from django.utils import timezone
 from providers.countries import is_alpha2
 from providers.forms import LaunchForm
 
+from .client import OPTIONAL_ATTRIBUTES
+
 ISO_DATE = ["%Y-%m-%d"]  # "ISO 8601 format: YYYY-MM-DD", nothing else
 LANGUAGES = [
     ("de", "German (de)"),
@@ -67,32 +69,8 @@ class Identify24LaunchForm(LaunchForm):
     custom3 = _text(255)
     custom4 = _text(255)
 
-    option_fields = (
-        "gender",
-        "person_title",
-        "person_position",
-        "birth_place",
-        "street",
-        "house_no",
-        "zip_code",
-        "city",
-        "country",
-        "language",
-        "international_code",
-        "type_of_id",
-        "id_number",
-        "id_country",
-        "id_issue_date",
-        "id_end_date",
-        "issuing_authority",
-        "pdf",
-        "pdf_url",
-        "custom_id",
-        "custom1",
-        "custom2",
-        "custom3",
-        "custom4",
-    )
+    #: The PDF upload goes out as pdf_content (base64), built by the provider.
+    option_fields = (*OPTIONAL_ATTRIBUTES, "pdf")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -28,36 +28,10 @@ from providers.base import (
 )
 
 from . import normalize, webhooks
-from .client import Identify24Client
+from .client import OPTIONAL_ATTRIBUTES, Identify24Client
 
 #: webhook/getAll's status values ("Webhook Statuses").
 WEBHOOK_STATUSES = {"1": "PENDING", "2": "RUNNING", "3": "SUCCESS", "4": "FAILED"}
-#: ident/create attributes taken from the launch options as they are (dates are ISO already).
-OPTION_ATTRIBUTES = (
-    "gender",
-    "person_title",
-    "person_position",
-    "birth_place",
-    "street",
-    "house_no",
-    "zip_code",
-    "city",
-    "country",
-    "language",
-    "international_code",
-    "type_of_id",
-    "id_number",
-    "id_country",
-    "id_issue_date",
-    "id_end_date",
-    "issuing_authority",
-    "pdf_url",
-    "custom_id",
-    "custom1",
-    "custom2",
-    "custom3",
-    "custom4",
-)
 
 
 class Identify24Provider(Provider):
@@ -104,7 +78,7 @@ class Identify24Provider(Provider):
             "mobile_phone": request.phone,
             "nationality": request.nationality,
         }
-        for name in OPTION_ATTRIBUTES:
+        for name in OPTIONAL_ATTRIBUTES:
             value = options.get(name)
             if value not in (None, ""):
                 body[name] = value.isoformat() if isinstance(value, dt.date) else str(value)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 import responses
@@ -96,22 +95,6 @@ def test_no_ident_is_created_without_a_project(provider, _login):
         provider.create_session(LaunchRequest(reference="r"))
 
     assert len(_login.calls) == 0
-
-
-def test_schedule_sets_the_appointment_with_the_persons_offset(provider, _login):
-    _login.post(
-        BASE + "ident/setOnboardifyAppointment",
-        json=fixture("appointment.json"),
-        match=[
-            matchers.json_params_matcher(
-                {"ident_id": IDENT, "termin_date": "2026-03-10T09:30+01:00", "termin_user": "17"}
-            )
-        ],
-    )
-
-    when = dt.datetime(2026, 3, 10, 9, 30, tzinfo=ZoneInfo("Europe/Berlin"))
-
-    assert provider.schedule(IDENT, when, "17") == "xxxxxxx"
 
 
 def test_an_open_ident_is_pulled_without_asking_for_its_files(provider, _login):

@@ -1,0 +1,230 @@
+"""Video-ident appointments (Identify24): schedule, reschedule, and the agenda by day and agent.
+
+An agent is never booked twice within one slot (KYCDESK_APPOINTMENT_MINUTES). The rule is
+enforced here, not only in a form: the session row and then the agent's row are locked
+(SELECT ... FOR UPDATE, always in that order, so two bookings never deadlock), the overlap is
+checked, the vendor is told, and the appointment is stored, all in one transaction. The lock is
+held across the vendor call on purpose: it covers one agent only and is bounded by the HTTP
+timeouts, and it leaves no half-made reservation behind if the vendor refuses or a worker dies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from itertools import groupby
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from kycdesk.models import Appointment, SessionEvent, VerificationSession, VideoAgent
+from kycdesk.services import audit
+from kycdesk.services.vendors import enabled_codes, get_provider, supports
+from providers.base import Capability, ProviderError
+
+AGENDA_LIMIT = 500
+
+
+class AppointmentError(Exception):
+    """A booking that cannot be made; the message is shown to staff as it is."""
+
+
+def slot_length() -> dt.timedelta:
+    minutes = settings.KYCDESK_APPOINTMENT_MINUTES
+    if minutes < 1:
+        raise ImproperlyConfigured("KYCDESK_APPOINTMENT_MINUTES must be at least 1.")
+    return dt.timedelta(minutes=minutes)
+
+
+def zone(time_zone: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise AppointmentError(f"Unknown time zone {time_zone!r}.") from None
+
+
+def local_start(day: dt.date, at: dt.time, time_zone: str) -> dt.datetime:
+    """The aware start of an appointment entered as a date, a time and the person's time zone.
+
+    A wall-clock time that does not exist there (clocks go forward) or exists twice (clocks go
+    back) is refused rather than silently moved: the person and the agent must mean the same hour.
+    """
+    tz = zone(time_zone)
+    wall = dt.datetime.combine(day, at.replace(second=0, microsecond=0))
+    first, second = wall.replace(tzinfo=tz, fold=0), wall.replace(tzinfo=tz, fold=1)
+    if first.utcoffset() != second.utcoffset():
+        if first.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None) != wall:
+            raise AppointmentError(f"{wall:%Y-%m-%d %H:%M} does not exist in {time_zone} (the clocks go forward).")
+        raise AppointmentError(f"{wall:%Y-%m-%d %H:%M} happens twice in {time_zone} (the clocks go back).")
+    return first
+
+
+def current_appointment(session: VerificationSession) -> Appointment | None:
+    """The session's appointment that still stands (a reschedule cancels the one before)."""
+    return session.appointments.filter(cancelled=False).select_related("agent").order_by("-created_at", "-pk").first()
+
+
+def clashes(agent: VideoAgent, starts_at: dt.datetime, ends_at: dt.datetime, *, session_id: int) -> QuerySet:
+    """The agent's standing appointments that overlap [starts_at, ends_at), other sessions only."""
+    return Appointment.objects.filter(
+        agent=agent, cancelled=False, starts_at__lt=ends_at, ends_at__gt=starts_at
+    ).exclude(session_id=session_id)
+
+
+def schedule_appointment(
+    *,
+    session_id: int,
+    agent_id: int,
+    starts_at: dt.datetime,
+    time_zone: str,
+    user: AbstractBaseUser | None,
+    ip: str | None = None,
+) -> Appointment:
+    """Book (or rebook) the session's ident with an agent at ``starts_at`` in the person's zone."""
+    if starts_at.tzinfo is None:
+        raise ValueError("starts_at must be aware")
+    starts_at = starts_at.astimezone(zone(time_zone))
+    try:
+        return _book(session_id, agent_id, starts_at, time_zone, user, ip)
+    except ProviderError as exc:
+        # The booking rolled back; the attempt itself stays on record.
+        audit.record(
+            action="appointment_refused",
+            actor=user,
+            target=VerificationSession.objects.filter(pk=session_id).first(),
+            ip=ip,
+            agent=agent_id,
+            vendor_code=exc.code,
+            vendor_status=exc.status,
+        )
+        raise
+
+
+@transaction.atomic
+def _book(
+    session_id: int,
+    agent_id: int,
+    starts_at: dt.datetime,
+    time_zone: str,
+    user: AbstractBaseUser | None,
+    ip: str | None,
+) -> Appointment:
+    if starts_at <= timezone.now():
+        raise AppointmentError("An appointment must be in the future.")
+    ends_at = starts_at + slot_length()
+    session = VerificationSession.objects.select_for_update().get(pk=session_id)
+    if not supports(session.vendor, Capability.SCHEDULE):
+        raise AppointmentError(f"{session.get_vendor_display()} has no appointments.")
+    if not session.is_open:
+        raise AppointmentError(f"This ident is {session.get_status_display().lower()}: it takes no appointment.")
+    if session.expires_at and ends_at > session.expires_at:
+        raise AppointmentError(f"The ident expires on {session.expires_at:%Y-%m-%d}: pick an earlier date.")
+    agent = VideoAgent.objects.select_for_update().get(pk=agent_id)
+    if not agent.active:
+        raise AppointmentError(f"{agent.name} is no longer an active agent.")
+    clash = clashes(agent, starts_at, ends_at, session_id=session.pk).order_by("starts_at").first()
+    if clash is not None:
+        local = clash.starts_at.astimezone(starts_at.tzinfo)
+        raise AppointmentError(
+            f"{agent.name} already has an appointment at {local:%Y-%m-%d %H:%M} ({time_zone}) "
+            f"within {int(slot_length().total_seconds() // 60)} minutes of this one."
+        )
+    previous = current_appointment(session)
+
+    insert_id = get_provider(session.vendor).schedule(session.external_id, starts_at, agent.termin_user_id)
+
+    if previous is not None:
+        previous.cancelled = True
+        previous.save(update_fields=["cancelled"])
+    appointment = Appointment.objects.create(
+        session=session,
+        agent=agent,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        time_zone=time_zone,
+        vendor_insert_id=insert_id[:100],
+        created_by=user if user is not None and user.is_authenticated else None,
+    )
+    verb = "rescheduled" if previous else "scheduled"
+    SessionEvent.objects.create(
+        session=session,
+        at=timezone.now(),
+        kind=f"appointment_{verb}",
+        summary=f"Appointment {verb}: {starts_at:%Y-%m-%d %H:%M} {time_zone} with {agent.name}."[:300],
+        actor=appointment.created_by,
+    )
+    audit.record(
+        action="appointment_reschedule" if previous else "appointment_schedule",
+        actor=user,
+        target=appointment,
+        ip=ip,
+        session=session.pk,
+        agent=agent.pk,
+        replaces=previous.pk if previous else None,
+        starts_at=starts_at.astimezone(dt.UTC).isoformat(),
+    )
+    return appointment
+
+
+# --- the agenda ----------------------------------------------------------------------------------
+@dataclass
+class AgentDay:
+    agent: VideoAgent
+    appointments: list[Appointment] = field(default_factory=list)
+
+
+@dataclass
+class AgendaDay:
+    day: dt.date
+    agents: list[AgentDay] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return sum(len(a.appointments) for a in self.agents)
+
+
+def agenda(
+    *, start: dt.datetime, end: dt.datetime, tz: dt.tzinfo, agent_id: int | None = None
+) -> tuple[list[AgendaDay], bool]:
+    """Standing appointments in [start, end), by day (in ``tz``) then agent, earliest first.
+
+    Returns the days and whether the list was cut at AGENDA_LIMIT rows.
+    """
+    rows = (
+        Appointment.objects.filter(cancelled=False, starts_at__gte=start, starts_at__lt=end)
+        .select_related("agent", "session", "session__identity")
+        .order_by("starts_at", "agent__name", "pk")
+    )
+    if agent_id:
+        rows = rows.filter(agent_id=agent_id)
+    appointments = list(rows[: AGENDA_LIMIT + 1])
+    cut = len(appointments) > AGENDA_LIMIT
+    days = []
+    by_day = groupby(appointments[:AGENDA_LIMIT], key=lambda a: a.starts_at.astimezone(tz).date())
+    for day, items in by_day:
+        agents: dict[int, AgentDay] = {}
+        for appointment in items:
+            agents.setdefault(appointment.agent_id, AgentDay(appointment.agent)).appointments.append(appointment)
+        days.append(AgendaDay(day, sorted(agents.values(), key=lambda a: (a.agent.name, a.agent.pk))))
+    return days, cut
+
+
+def scheduling_vendors() -> list[str]:
+    return [code for code in enabled_codes() if supports(code, Capability.SCHEDULE)]
+
+
+def waiting_for_appointment(*, limit: int = 50) -> QuerySet[VerificationSession]:
+    """Open idents of vendors with appointments that have none standing, oldest first."""
+    standing = Appointment.objects.filter(session=OuterRef("pk"), cancelled=False)
+    return (
+        VerificationSession.objects.open()
+        .filter(vendor__in=scheduling_vendors())
+        .exclude(Exists(standing))
+        .select_related("identity")
+        .order_by("created_at", "pk")[:limit]
+    )
