@@ -94,9 +94,14 @@ def _refuse(delivery: WebhookDelivery, error: str) -> None:
 
 
 def enqueue_delivery(delivery_id: int) -> None:
+    """Queue processing. If the broker is down the delivery is still stored and acknowledged:
+    the retry sweep (kycdesk.tasks.retry_deliveries) queues it again later."""
     from django_q.tasks import async_task
 
-    async_task("kycdesk.tasks.process_delivery", delivery_id, task_name=f"delivery-{delivery_id}")
+    try:
+        async_task("kycdesk.tasks.process_delivery", delivery_id, task_name=f"delivery-{delivery_id}")
+    except Exception:  # any broker failure: the row is the source of truth, the sweep recovers
+        logger.warning("could not queue delivery %s; the retry sweep will", delivery_id, exc_info=True)
 
 
 def _claim(delivery_id: int) -> WebhookDelivery | None:
