@@ -1,11 +1,18 @@
 """Video-ident appointments (Identify24): schedule, reschedule, and the agenda by day and agent.
 
 An agent is never booked twice within one slot (KYCDESK_APPOINTMENT_MINUTES). The rule is
-enforced here, not only in a form: the session row and then the agent's row are locked
-(SELECT ... FOR UPDATE, always in that order, so two bookings never deadlock), the overlap is
-checked, the vendor is told, and the appointment is stored, all in one transaction. The lock is
-held across the vendor call on purpose: it covers one agent only and is bounded by the HTTP
-timeouts, and it leaves no half-made reservation behind if the vendor refuses or a worker dies.
+enforced here, not only in a form, in two short transactions around the vendor call:
+
+1. reserve: lock the session row, then the agent's row (always in that order, so two bookings
+   never deadlock), check the overlap against booked appointments and live reservations, and
+   insert the new row without ``booked_at``; commit. A second booking for the same agent waits
+   on the lock, then sees the reservation and is refused.
+2. ask the vendor (setOnboardifyAppointment), holding no transaction: a vendor call can take
+   seconds, and SQLite (local mode, where the sandbox answers from the same database) would lock
+   every other writer out meanwhile.
+3. confirm: stamp ``booked_at`` and cancel the previous appointment; or, if the vendor refused,
+   delete the reservation. A reservation left by a dead worker stops counting after
+   RESERVATION_TTL, longer than any vendor call with its retries.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from kycdesk.models import Appointment, SessionEvent, VerificationSession, VideoAgent
@@ -28,6 +35,9 @@ from kycdesk.services.vendors import enabled_codes, get_provider, supports
 from providers.base import Capability, ProviderError
 
 AGENDA_LIMIT = 500
+#: How long a reservation holds its slot while the vendor is asked: more than a vendor call with
+#: its retries and backoff can take, so a live booking is never overtaken.
+RESERVATION_TTL = dt.timedelta(minutes=10)
 
 
 class AppointmentError(Exception):
@@ -65,15 +75,27 @@ def local_start(day: dt.date, at: dt.time, time_zone: str) -> dt.datetime:
 
 
 def current_appointment(session: VerificationSession) -> Appointment | None:
-    """The session's appointment that still stands (a reschedule cancels the one before)."""
-    return session.appointments.filter(cancelled=False).select_related("agent").order_by("-created_at", "-pk").first()
+    """The session's booked appointment that still stands (a reschedule cancels the one before)."""
+    return (
+        session.appointments.filter(cancelled=False, booked_at__isnull=False)
+        .select_related("agent")
+        .order_by("-booked_at", "-pk")
+        .first()
+    )
+
+
+def holding(now: dt.datetime) -> Q:
+    """Rows that hold their slot: booked ones, and reservations still in flight."""
+    return Q(booked_at__isnull=False) | Q(created_at__gte=now - RESERVATION_TTL)
 
 
 def clashes(agent: VideoAgent, starts_at: dt.datetime, ends_at: dt.datetime, *, session_id: int) -> QuerySet:
-    """The agent's standing appointments that overlap [starts_at, ends_at), other sessions only."""
-    return Appointment.objects.filter(
-        agent=agent, cancelled=False, starts_at__lt=ends_at, ends_at__gt=starts_at
-    ).exclude(session_id=session_id)
+    """The agent's appointments overlapping [starts_at, ends_at), other sessions only."""
+    return (
+        Appointment.objects.filter(agent=agent, cancelled=False, starts_at__lt=ends_at, ends_at__gt=starts_at)
+        .filter(holding(timezone.now()))
+        .exclude(session_id=session_id)
+    )
 
 
 def schedule_appointment(
@@ -89,32 +111,33 @@ def schedule_appointment(
     if starts_at.tzinfo is None:
         raise ValueError("starts_at must be aware")
     starts_at = starts_at.astimezone(zone(time_zone))
+    reservation, previous = _reserve(session_id, agent_id, starts_at, time_zone, user)
     try:
-        return _book(session_id, agent_id, starts_at, time_zone, user, ip)
-    except ProviderError as exc:
-        # The booking rolled back; the attempt itself stays on record.
-        audit.record(
-            action="appointment_refused",
-            actor=user,
-            target=VerificationSession.objects.filter(pk=session_id).first(),
-            ip=ip,
-            agent=agent_id,
-            vendor_code=exc.code,
-            vendor_status=exc.status,
+        insert_id = get_provider(reservation.session.vendor).schedule(
+            reservation.session.external_id, starts_at, reservation.agent.termin_user_id
         )
+    except BaseException as exc:
+        Appointment.objects.filter(pk=reservation.pk, booked_at__isnull=True).delete()
+        if isinstance(exc, ProviderError):
+            audit.record(
+                action="appointment_refused",
+                actor=user,
+                target=reservation.session,
+                ip=ip,
+                agent=agent_id,
+                vendor_code=exc.code,
+                vendor_status=exc.status,
+            )
         raise
+    return _confirm(reservation, previous, insert_id, user, ip)
 
 
 @transaction.atomic
-def _book(
-    session_id: int,
-    agent_id: int,
-    starts_at: dt.datetime,
-    time_zone: str,
-    user: AbstractBaseUser | None,
-    ip: str | None,
-) -> Appointment:
-    if starts_at <= timezone.now():
+def _reserve(
+    session_id: int, agent_id: int, starts_at: dt.datetime, time_zone: str, user: AbstractBaseUser | None
+) -> tuple[Appointment, Appointment | None]:
+    now = timezone.now()
+    if starts_at <= now:
         raise AppointmentError("An appointment must be in the future.")
     ends_at = starts_at + slot_length()
     session = VerificationSession.objects.select_for_update().get(pk=session_id)
@@ -127,6 +150,10 @@ def _book(
     agent = VideoAgent.objects.select_for_update().get(pk=agent_id)
     if not agent.active:
         raise AppointmentError(f"{agent.name} is no longer an active agent.")
+    in_flight = session.appointments.filter(booked_at__isnull=True)
+    in_flight.filter(created_at__lt=now - RESERVATION_TTL).delete()  # left behind by a dead worker
+    if in_flight.exists():
+        raise AppointmentError("Another booking for this ident is being made: try again in a moment.")
     clash = clashes(agent, starts_at, ends_at, session_id=session.pk).order_by("starts_at").first()
     if clash is not None:
         local = clash.starts_at.astimezone(starts_at.tzinfo)
@@ -134,41 +161,51 @@ def _book(
             f"{agent.name} already has an appointment at {local:%Y-%m-%d %H:%M} ({time_zone}) "
             f"within {int(slot_length().total_seconds() // 60)} minutes of this one."
         )
-    previous = current_appointment(session)
-
-    insert_id = get_provider(session.vendor).schedule(session.external_id, starts_at, agent.termin_user_id)
-
-    if previous is not None:
-        previous.cancelled = True
-        previous.save(update_fields=["cancelled"])
-    appointment = Appointment.objects.create(
+    reservation = Appointment.objects.create(
         session=session,
         agent=agent,
         starts_at=starts_at,
         ends_at=ends_at,
         time_zone=time_zone,
-        vendor_insert_id=insert_id[:100],
         created_by=user if user is not None and user.is_authenticated else None,
     )
+    return reservation, current_appointment(session)
+
+
+@transaction.atomic
+def _confirm(
+    reservation: Appointment,
+    previous: Appointment | None,
+    insert_id: str,
+    user: AbstractBaseUser | None,
+    ip: str | None,
+) -> Appointment:
+    reservation.booked_at = timezone.now()
+    reservation.vendor_insert_id = insert_id[:100]
+    reservation.save(update_fields=["booked_at", "vendor_insert_id"])
+    if previous is not None:
+        Appointment.objects.filter(pk=previous.pk).update(cancelled=True)
+    session, agent = reservation.session, reservation.agent
+    local = reservation.starts_at.astimezone(zone(reservation.time_zone))
     verb = "rescheduled" if previous else "scheduled"
     SessionEvent.objects.create(
         session=session,
-        at=timezone.now(),
+        at=reservation.booked_at,
         kind=f"appointment_{verb}",
-        summary=f"Appointment {verb}: {starts_at:%Y-%m-%d %H:%M} {time_zone} with {agent.name}."[:300],
-        actor=appointment.created_by,
+        summary=f"Appointment {verb}: {local:%Y-%m-%d %H:%M} {reservation.time_zone} with {agent.name}."[:300],
+        actor=reservation.created_by,
     )
     audit.record(
         action="appointment_reschedule" if previous else "appointment_schedule",
         actor=user,
-        target=appointment,
+        target=reservation,
         ip=ip,
         session=session.pk,
         agent=agent.pk,
         replaces=previous.pk if previous else None,
-        starts_at=starts_at.astimezone(dt.UTC).isoformat(),
+        starts_at=reservation.starts_at.astimezone(dt.UTC).isoformat(),
     )
-    return appointment
+    return reservation
 
 
 # --- the agenda ----------------------------------------------------------------------------------
@@ -196,7 +233,7 @@ def agenda(
     Returns the days and whether the list was cut at AGENDA_LIMIT rows.
     """
     rows = (
-        Appointment.objects.filter(cancelled=False, starts_at__gte=start, starts_at__lt=end)
+        Appointment.objects.filter(cancelled=False, booked_at__isnull=False, starts_at__gte=start, starts_at__lt=end)
         .select_related("agent", "session", "session__identity")
         .order_by("starts_at", "agent__name", "pk")
     )
@@ -220,7 +257,7 @@ def scheduling_vendors() -> list[str]:
 
 def waiting_for_appointment(*, limit: int = 50) -> QuerySet[VerificationSession]:
     """Open idents of vendors with appointments that have none standing, oldest first."""
-    standing = Appointment.objects.filter(session=OuterRef("pk"), cancelled=False)
+    standing = Appointment.objects.filter(session=OuterRef("pk"), cancelled=False, booked_at__isnull=False)
     return (
         VerificationSession.objects.open()
         .filter(vendor__in=scheduling_vendors())

@@ -8,19 +8,25 @@ from django.utils import timezone
 from kycdesk.models import Template
 from kycdesk.services import audit
 from kycdesk.services.vendors import get_provider
-from providers.base import Capability
+from providers.base import Capability, TemplateInfo
 
 
-@transaction.atomic
 def sync_templates(*, vendor: str, actor=None) -> int:
     """Create or update one Template per vendor template; ones the vendor no longer lists are
-    deactivated (not deleted: past sessions still point at them). Returns how many were listed."""
+    deactivated (not deleted: past sessions still point at them). Returns how many were listed.
+
+    The vendor is asked before the transaction opens: on SQLite (local mode) an open write
+    transaction would lock out the sandbox answering the call from the same database."""
     provider = get_provider(vendor)
     if not provider.supports(Capability.LIST_TEMPLATES):
         return 0
     listed = provider.list_templates()
+    with transaction.atomic():
+        return _store_templates(vendor, provider.template_kind or Template.Kind.TEMPLATE, listed, actor)
+
+
+def _store_templates(vendor: str, kind: str, listed: list[TemplateInfo], actor) -> int:
     now = timezone.now()
-    kind = provider.template_kind or Template.Kind.TEMPLATE
     seen = []
     for info in listed:
         seen.append(info.external_id)

@@ -254,3 +254,37 @@ def test_two_bookings_racing_for_one_agent_cannot_both_win(video_agents, identif
 
     assert sorted(outcomes) == ["booked", "refused"]
     assert Appointment.objects.filter(agent=video_agents[0], cancelled=False).count() == 1
+
+
+def reserve(session, agent, when, created_at=None) -> Appointment:
+    """A reservation as a booking in flight leaves it (no booked_at yet)."""
+    row = Appointment.objects.create(
+        session=session, agent=agent, starts_at=when, ends_at=when + dt.timedelta(minutes=30)
+    )
+    if created_at is not None:
+        Appointment.objects.filter(pk=row.pk).update(created_at=created_at)
+    return row
+
+
+def test_a_booking_in_flight_holds_its_slot_but_is_not_yet_an_appointment(frozen_now, video_agents, identify24_api):
+    held = make_session("c1", "i1")
+    reserve(held, video_agents[0], at(10, 0))
+
+    with pytest.raises(AppointmentError, match="already has an appointment"):
+        book(make_session("c2", "i2"), video_agents[0], at(10, 0))
+    with pytest.raises(AppointmentError, match="being made"):
+        book(held, video_agents[1], at(12, 0))
+
+    assert current_appointment(held) is None
+    assert agenda(start=NOW, end=NOW + dt.timedelta(days=7), tz=BERLIN)[0] == []
+    assert identify24_api.booked == []
+
+
+def test_a_reservation_left_by_a_dead_worker_stops_counting(frozen_now, video_agents, identify24_api):
+    held = make_session("c1", "i1")
+    reserve(held, video_agents[0], at(10, 0), created_at=NOW - dt.timedelta(minutes=11))
+
+    book(make_session("c2", "i2"), video_agents[0], at(10, 0))
+    book(held, video_agents[1], at(12, 0))
+
+    assert Appointment.objects.filter(booked_at__isnull=True).count() == 0
