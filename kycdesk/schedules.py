@@ -30,4 +30,10 @@ SCHEDULES: list[ScheduleSpec] = [
         24 * 60,
         "Mirror vendor templates and projects (Datakeen templates, Identify24 projects) daily.",
     ),
+    ScheduleSpec(
+        "pull-after-appointments",
+        "kycdesk.tasks.pull_after_appointments",
+        15,
+        "Pull open video idents whose appointment ended an hour ago: their webhook is overdue.",
+    ),
 ]

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from kycdesk.services import housekeeping, media, reconcile, templates, webhooks
+from kycdesk.services import appointments, housekeeping, media, reconcile, templates, webhooks
 
 
 def process_delivery(delivery_id: int) -> str:
@@ -29,3 +29,8 @@ def reconcile_overdue() -> str:
 
 def prune_refused_deliveries() -> int:
     return housekeeping.prune_refused_deliveries()
+
+
+def pull_after_appointments() -> str:
+    report = appointments.pull_after_appointments()
+    return f"pulled {report.pulled}, changed {report.changed}, errors {report.errors}"

@@ -29,8 +29,9 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from kycdesk.models import Appointment, SessionEvent, VerificationSession, VideoAgent
+from kycdesk.models import OPEN_STATUSES, Appointment, SessionEvent, VerificationSession, VideoAgent
 from kycdesk.services import audit
+from kycdesk.services.reconcile import ReconcileReport, pull
 from kycdesk.services.vendors import enabled_codes, get_provider, supports
 from providers.base import Capability, ProviderError
 
@@ -38,6 +39,8 @@ AGENDA_LIMIT = 500
 #: How long a reservation holds its slot while the vendor is asked: more than a vendor call with
 #: its retries and backoff can take, so a live booking is never overtaken.
 RESERVATION_TTL = dt.timedelta(minutes=10)
+#: After an appointment's end, how long its webhook may take before the ident is pulled.
+PULL_AFTER = dt.timedelta(hours=1)
 
 
 class AppointmentError(Exception):
@@ -90,10 +93,11 @@ def holding(now: dt.datetime) -> Q:
 
 
 def clashes(agent: VideoAgent, starts_at: dt.datetime, ends_at: dt.datetime, *, session_id: int) -> QuerySet:
-    """The agent's appointments overlapping [starts_at, ends_at), other sessions only."""
+    """The agent's appointments overlapping [starts_at, ends_at), of other idents still open (an
+    ident that ended before its appointment frees the agent)."""
     return (
         Appointment.objects.filter(agent=agent, cancelled=False, starts_at__lt=ends_at, ends_at__gt=starts_at)
-        .filter(holding(timezone.now()))
+        .filter(holding(timezone.now()), session__status__in=OPEN_STATUSES)
         .exclude(session_id=session_id)
     )
 
@@ -249,6 +253,31 @@ def agenda(
             agents.setdefault(appointment.agent_id, AgentDay(appointment.agent)).appointments.append(appointment)
         days.append(AgendaDay(day, sorted(agents.values(), key=lambda a: (a.agent.name, a.agent.pk))))
     return days, cut
+
+
+def pull_after_appointments(*, now: dt.datetime | None = None, limit: int = 100) -> ReconcileReport:
+    """Open idents whose appointment ended PULL_AFTER ago: the call is over, so their webhook
+    should have come. Pull them now rather than at the ident's 90-day expiry, while the vendor
+    still keeps the recording and PDFs. Each is pulled at most once per back-off interval."""
+    now = now or timezone.now()
+    report = ReconcileReport()
+    for code in scheduling_vendors():
+        provider = get_provider(code)
+        if not provider.supports(Capability.FETCH_RESULT):
+            continue
+        ended = Appointment.objects.filter(
+            session=OuterRef("pk"), cancelled=False, booked_at__isnull=False, ends_at__lt=now - PULL_AFTER
+        )
+        due = (
+            VerificationSession.objects.open()
+            .filter(vendor=code)
+            .filter(Exists(ended))
+            .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
+            .order_by("created_at", "pk")
+        )
+        for session in due[:limit]:
+            pull(provider, session, now=now, report=report)
+    return report
 
 
 def scheduling_vendors() -> list[str]:

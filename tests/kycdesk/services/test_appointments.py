@@ -19,7 +19,7 @@ from kycdesk.services.appointments import (
     waiting_for_appointment,
 )
 from providers.base import ProviderError
-from tests.kycdesk.identify24 import NOW, make_session
+from tests.kycdesk.identify24 import NOW, base_url, make_session
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +74,17 @@ def test_back_to_back_slots_and_other_agents_are_fine(frozen_now, video_agents, 
     book(third, video_agents[1], at(10, 0))
 
     assert Appointment.objects.filter(cancelled=False).count() == 3
+
+
+def test_an_ident_that_ended_before_its_appointment_frees_the_agent(frozen_now, video_agents, identify24_api):
+    done = make_session()
+    book(done, video_agents[0], at(10, 0))
+    done.status = "approved"
+    done.save()
+
+    book(make_session("c2", "i2"), video_agents[0], at(10, 0))
+
+    assert Appointment.objects.filter(agent=video_agents[0], cancelled=False).count() == 2
 
 
 def test_the_slot_length_is_a_setting(frozen_now, video_agents, identify24_api, settings):
@@ -288,3 +299,24 @@ def test_a_reservation_left_by_a_dead_worker_stops_counting(frozen_now, video_ag
     book(held, video_agents[1], at(12, 0))
 
     assert Appointment.objects.filter(booked_at__isnull=True).count() == 0
+
+
+def test_an_ident_still_open_an_hour_after_its_appointment_is_pulled_once_per_backoff(
+    frozen_now, video_agents, identify24_api
+):
+    from kycdesk.services.appointments import pull_after_appointments
+
+    late, upcoming = make_session("c1", "i1"), make_session("c2", "i2")
+    book(late, video_agents[0], at(10, 0))
+    book(upcoming, video_agents[0], at(15, 0))
+    failed = {"id": "i1", "status": "Failed", "status_code": "6"}
+    identify24_api.get(base_url() + "ident/get/i1", json={"result": True, "data": failed})
+    identify24_api.get(base_url() + "ident/getIdentData/i1", json={"result": True, "data": {"ident": failed}})
+
+    frozen_now.move_to(dt.datetime(2026, 3, 3, 10, 31, tzinfo=BERLIN) + dt.timedelta(hours=1))
+    report = pull_after_appointments()
+    again = pull_after_appointments()
+
+    late.refresh_from_db()
+    assert (report.pulled, report.errors, again.pulled) == (1, {}, 0)
+    assert (late.status, late.vendor_status) == ("rejected", "Failed")
