@@ -28,7 +28,25 @@ SCHEDULES: list[ScheduleSpec] = [
         "sync-templates",
         "kycdesk.tasks.sync_templates",
         24 * 60,
-        "Mirror vendor templates and projects (Datakeen templates, Identify24 projects) daily.",
+        "Mirror the vendors' templates and projects (Datakeen templates, Identify24 projects).",
+    ),
+    ScheduleSpec(
+        "reconcile",
+        "kycdesk.tasks.reconcile_overdue",
+        15,
+        "Pull the state of open sessions whose webhook is overdue (within each vendor's rules).",
+    ),
+    ScheduleSpec(
+        "prune-refused-deliveries",
+        "kycdesk.tasks.prune_refused_deliveries",
+        24 * 60,
+        "Delete refused webhook deliveries older than KYCDESK_REFUSED_DELIVERY_DAYS.",
+    ),
+    ScheduleSpec(
+        "sandbox-webhooks",
+        "providers.sandbox.outbound.resend_due",
+        1,
+        "Sandbox only (a no-op otherwise): the simulated vendors retry webhooks kycdesk did not accept.",
     ),
     ScheduleSpec(
         "pull-after-appointments",

@@ -56,7 +56,21 @@ def private_media(settings, tmp_path):
 
 
 @pytest.fixture
-def make_user(db, django_user_model):
+def roles(db):
+    """The three role groups. A data migration makes them, but a transactional test's flush
+    deletes them (permissions come back with post_migrate; groups do not): put them back."""
+    from importlib import import_module
+
+    from django.contrib.auth.models import Group, Permission
+
+    for name, codenames in import_module("kycdesk.migrations.0002_roles").ROLES.items():
+        group, created = Group.objects.get_or_create(name=name)
+        if created:
+            group.permissions.set(Permission.objects.filter(content_type__app_label="kycdesk", codename__in=codenames))
+
+
+@pytest.fixture
+def make_user(roles, django_user_model):
     from django.contrib.auth.models import Group
 
     def make(username: str, *roles: str, **extra):

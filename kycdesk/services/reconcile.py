@@ -9,6 +9,7 @@ and rarely. Polling vendors (no webhook) are handled by their own poller, not he
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from django.utils import timezone
 from kycdesk.models import VerificationSession
 from kycdesk.services import results, webhooks
 from kycdesk.services.vendors import enabled_codes, get_provider
-from providers.base import Capability, Provider, ProviderError
+from providers.base import Capability, Provider, ProviderError, Status
 
 logger = logging.getLogger(__name__)
 
@@ -59,17 +60,30 @@ def reconcile_overdue(*, now: dt.datetime | None = None, limit_per_vendor: int =
             continue
         sessions = overdue_sessions(vendor=code, now=now, grace=grace, lifetime=provider.session_lifetime)
         for session in sessions[:limit_per_vendor]:
-            pull(provider, session, now=now, report=report)
+            pull(provider, session, now=now, report=report, past_expiry=True)
     return report
 
 
-def pull(provider: Provider, session: VerificationSession, *, now: dt.datetime, report: ReconcileReport) -> None:
-    """Pull one session's state, at most once per back-off interval (next_poll_at), and apply it."""
+def pull(
+    provider: Provider,
+    session: VerificationSession,
+    *,
+    now: dt.datetime,
+    report: ReconcileReport,
+    past_expiry: bool = False,
+) -> None:
+    """Pull one session's state, at most once per back-off interval (next_poll_at), and apply it.
+
+    ``past_expiry``: the session is past its expiry, so a vendor that lets sessions expire
+    silently (``silent_expiry``) and still calls it open means it expired."""
     VerificationSession.objects.filter(pk=session.pk).update(
         poll_count=F("poll_count") + 1, next_poll_at=now + backoff(session.poll_count)
     )
     try:
         result = provider.fetch_result(session.external_id)
+        if past_expiry and provider.silent_expiry and not result.status.is_outcome:
+            # Not final: a verdict that still arrives replaces it.
+            result = dataclasses.replace(result, status=Status.EXPIRED, final=False)
         outcome = results.apply_result(result=result, source="reconcile")
     except ProviderError as exc:
         report.errors[provider.code] = report.errors.get(provider.code, 0) + 1

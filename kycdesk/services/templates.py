@@ -13,19 +13,17 @@ from providers.base import Capability, TemplateInfo
 
 def sync_templates(*, vendor: str, actor=None) -> int:
     """Create or update one Template per vendor template; ones the vendor no longer lists are
-    deactivated (not deleted: past sessions still point at them). Returns how many were listed.
-
-    The vendor is asked before the transaction opens: on SQLite (local mode) an open write
-    transaction would lock out the sandbox answering the call from the same database."""
+    deactivated (not deleted: past sessions still point at them). Returns how many were listed."""
     provider = get_provider(vendor)
     if not provider.supports(Capability.LIST_TEMPLATES):
         return 0
-    listed = provider.list_templates()
-    with transaction.atomic():
-        return _store_templates(vendor, provider.template_kind or Template.Kind.TEMPLATE, listed, actor)
+    listed = provider.list_templates()  # before the transaction: no lock is held across a vendor call
+    _store(vendor, provider.template_kind or Template.Kind.TEMPLATE, listed, actor)
+    return len(listed)
 
 
-def _store_templates(vendor: str, kind: str, listed: list[TemplateInfo], actor) -> int:
+@transaction.atomic
+def _store(vendor: str, kind: str, listed: list[TemplateInfo], actor) -> None:
     now = timezone.now()
     seen = []
     for info in listed:
@@ -47,7 +45,6 @@ def _store_templates(vendor: str, kind: str, listed: list[TemplateInfo], actor) 
         active=False, synced_at=now
     )
     audit.record(action="template_sync", actor=actor, vendor=vendor, count=len(listed))
-    return len(listed)
 
 
 def sync_all_templates() -> dict[str, int]:

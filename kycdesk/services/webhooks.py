@@ -150,6 +150,8 @@ def process_delivery(*, delivery_id: int) -> str:
         }
         for name, value in fields.items():
             setattr(delivery, name, value)
+        session = VerificationSession.objects.filter(vendor=delivery.vendor, external_id=notice.external_id).first()
+        delivery.session = session  # duplicates too: they belong in the case's history
         if (
             notice.dedupe_key
             and WebhookDelivery.objects.filter(
@@ -160,14 +162,12 @@ def process_delivery(*, delivery_id: int) -> str:
         ):
             _finish(delivery, WebhookDelivery.State.DUPLICATE)
             return "duplicate"
-        session = VerificationSession.objects.filter(vendor=delivery.vendor, external_id=notice.external_id).first()
         if session is None:
             _finish(delivery, WebhookDelivery.State.IGNORED, "No session with this id here.")
             return "unknown session"
-        delivery.session = session
         try:
             if provider.supports(Capability.FETCH_RESULT):
-                result = provider.fetch_result(notice.external_id)  # the webhook is a hint
+                result = provider.fetch_result_after(notice)  # the webhook is a hint: pull the truth
             elif notice.result is not None:
                 result = notice.result
             else:

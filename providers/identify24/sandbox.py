@@ -21,7 +21,7 @@ import json
 import secrets
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -419,6 +419,14 @@ class Identify24Simulator(Simulator):
         Outcome("cancelled", "Cancelled", "The person cancelled the ident; no call took place."),
     )
     demo_outcomes = ("successful", "failed", "review")
+    launch_template_id = "274"  # "Sandbox VideoIdent" in PROJECTS
+    launch_options: ClassVar[dict[str, str]] = {  # ident/create's required address
+        "street": "RUE DE LA PAIX",
+        "house_no": "1",
+        "zip_code": "75002",
+        "city": "PARIS",
+        "country": "FR",
+    }
 
     def person(self, session: SimSession) -> dict[str, str]:
         shown = {k: v for k, v in super().person(session).items() if not k.startswith("custom")}

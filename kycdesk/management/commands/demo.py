@@ -65,10 +65,6 @@ def book_demo_appointment(session: VerificationSession) -> None:
 
 #: vendor -> a step run after a demo case is launched (e.g. Identify24 schedules an appointment)
 DEMO_EXTRAS: dict[str, Callable[[VerificationSession], None]] = {"identify24": book_demo_appointment}
-#: vendor -> launch options its API requires beyond the person (Identify24: the address)
-DEMO_OPTIONS: dict[str, dict[str, str]] = {
-    "identify24": {"street": "RUE DE LA PAIX", "house_no": "1", "zip_code": "75002", "city": "PARIS", "country": "FR"},
-}
 
 
 class _ThreadingServer(ThreadingMixIn, WSGIServer):
@@ -136,7 +132,7 @@ class Command(BaseCommand):
             for code, simulator in simulators().items():
                 if code not in enabled_codes():
                     continue
-                template = self.template(code)
+                template = self.template(code, simulator.launch_template_id)
                 keys = [*(simulator.demo_outcomes or [o.key for o in simulator.outcomes]), IN_PROGRESS]
                 for index, key in enumerate(keys):
                     made += self.make_case(code, key, index, template)
@@ -159,14 +155,17 @@ class Command(BaseCommand):
             user.groups.add(Group.objects.get(name=role))
         self.stdout.write(f"Sample users: {', '.join(u for u, _ in USERS)} (same password as demo).")
 
-    def template(self, code: str) -> Template | None:
-        """The vendor's default (or first) template, synced from it first where it lists them."""
+    def template(self, code: str, external_id: str) -> Template | None:
+        """The simulator's launch template (else the vendor's default), synced from the vendor first."""
         if supports(code, Capability.LIST_TEMPLATES):
             try:
                 sync_templates(vendor=code)
             except ProviderError as exc:
                 self.stderr.write(f"{code} templates: {exc}")
-        return Template.objects.filter(vendor=code, active=True).order_by("-is_default", "name").first()
+        templates = Template.objects.filter(vendor=code, active=True)
+        return (templates.filter(external_id=external_id).first() if external_id else None) or templates.order_by(
+            "-is_default", "name"
+        ).first()
 
     def make_case(self, code: str, outcome: str, index: int, template: Template | None = None) -> int:
         reference = f"demo-{code}-{outcome}"
@@ -181,7 +180,7 @@ class Command(BaseCommand):
             nationality=country,
             email=f"{first.lower()}@example.invalid",
             phone="+33600000000",
-            options=DEMO_OPTIONS.get(code, {}),
+            options=dict(simulators()[code].launch_options),
         )
         try:
             session = launch_session(vendor=code, request=request, user=None, template=template)

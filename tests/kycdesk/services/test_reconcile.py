@@ -85,3 +85,25 @@ def test_vendors_without_a_result_api_are_left_alone(fake_vendor):
     make_session("x", expires_at=NOW - dt.timedelta(days=2))
 
     assert reconcile_overdue(now=NOW).pulled == 0
+
+
+def test_a_vendor_with_silent_expiry_has_its_unused_overdue_session_expired(fake_pull_vendor, monkeypatch):
+    monkeypatch.setattr(fake_pull_vendor, "silent_expiry", True)
+    fake_pull_vendor.results = {"unused": {"state": "open"}, "used": {"state": "ok"}}
+    make_session("unused", expires_at=NOW - dt.timedelta(hours=2), status="created")
+    make_session("used", expires_at=NOW - dt.timedelta(hours=2), status="created")
+
+    reconcile_overdue(now=NOW)
+
+    statuses = dict(VerificationSession.objects.values_list("external_id", "status"))
+    assert statuses == {"unused": "expired", "used": "approved"}
+    assert VerificationSession.objects.get(external_id="unused").vendor_final is False
+
+
+def test_without_silent_expiry_an_open_answer_stays_open(fake_pull_vendor):
+    fake_pull_vendor.results = {"open": {"state": "open"}}
+    make_session("open", expires_at=NOW - dt.timedelta(hours=2), status="created")
+
+    reconcile_overdue(now=NOW)
+
+    assert VerificationSession.objects.get(external_id="open").status == "in_progress"
