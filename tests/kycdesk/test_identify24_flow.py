@@ -15,6 +15,7 @@ from kycdesk.models import AuditEntry, Media, Template, VerificationSession, Web
 from kycdesk.services.media import download_media
 from kycdesk.services.templates import sync_templates
 from tests.kycdesk.identify24 import base_url, make_session
+from tests.providers.identify24.helpers import LAUNCH_FORM
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "identify24"
 TOKEN = "sandbox-identify24-webhook_token"
@@ -148,22 +149,7 @@ def test_a_launch_sends_the_ident_and_shows_the_conference_link(client, make_use
 
     response = client.post(
         reverse("admin:kycdesk_launch_vendor", args=["identify24"]),
-        {
-            "reference": "cust-9",
-            "template": project.pk,
-            "first_name": "Erika",
-            "last_name": "Mustermann",
-            "birth_date": "1981-09-05",
-            "nationality": "DE",
-            "email": "erika@example.org",
-            "phone": "+4915111111111",
-            "street": "Markgrafenstr.",
-            "house_no": "23",
-            "zip_code": "94670",
-            "city": "Nürnberg",
-            "country": "DE",
-            "language": "de",
-        },
+        {**LAUNCH_FORM, "reference": "cust-9", "template": project.pk},
     )
 
     assert response.status_code == 302, response.content.decode()[:2000]

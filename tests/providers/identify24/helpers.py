@@ -9,6 +9,22 @@ from typing import Any
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "identify24"
 BASE = "https://api.identify24.test/"
 IDENT = "e9b57479-644d-11ef-b4ac-005056bb3f3f"
+#: A complete Identify24 launch form, as staff would fill it in (add "template").
+LAUNCH_FORM = {
+    "reference": "cust-42",
+    "first_name": "Erika",
+    "last_name": "Mustermann",
+    "birth_date": "1981-09-05",
+    "nationality": "de",
+    "email": "erika@example.org",
+    "phone": "+49 151 1111 1111",
+    "street": "Markgrafenstraße",
+    "house_no": "23",
+    "zip_code": "94670",
+    "city": "Nürnberg",
+    "country": "DE",
+    "language": "de",
+}
 
 
 def fixture(name: str) -> Any:

@@ -10,22 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from providers.identify24.forms import Identify24LaunchForm
 
-VALID = {
-    "reference": "cust-42",
-    "template": "7",
-    "first_name": "Erika",
-    "last_name": "Mustermann",
-    "birth_date": "1981-09-05",
-    "nationality": "de",
-    "email": "erika@example.org",
-    "phone": "+49 151 1111 1111",
-    "street": "Markgrafenstraße",
-    "house_no": "23",
-    "zip_code": "94670",
-    "city": "Nürnberg",
-    "country": "DE",
-    "language": "de",
-}
+from .helpers import LAUNCH_FORM
+
+VALID = {**LAUNCH_FORM, "template": "7"}
 
 
 @pytest.fixture(autouse=True)

@@ -27,6 +27,8 @@ from providers.sandbox import faults, outbound
 from providers.sandbox.models import SimFile, SimSession, SimToken, SimWebhook
 from providers.sandbox.testing import finish
 
+from .helpers import LAUNCH_FORM
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -38,20 +40,9 @@ def launch(reference: str = "cust-1", *, pdf: bool = True) -> VerificationSessio
     project = Template.objects.get(vendor="identify24", external_id="274")
     form = Identify24LaunchForm(
         data={
+            **LAUNCH_FORM,
             "reference": reference,
             "template": str(project.pk),
-            "first_name": "Erika",
-            "last_name": "Mustermann",
-            "birth_date": "1981-09-05",
-            "nationality": "DE",
-            "email": "erika@example.org",
-            "phone": "+49 151 1111 1111",
-            "street": "Markgrafenstr.",
-            "house_no": "23",
-            "zip_code": "94670",
-            "city": "Nürnberg",
-            "country": "DE",
-            "language": "de",
             "type_of_id": "Personalausweis",
             "custom1": "branch 7",
         },
@@ -95,6 +86,7 @@ def test_a_video_ident_end_to_end_with_the_token_idling_out_mid_run(sandbox_live
         "NÜRNBERG",
         "cust-1",
     )
+    assert sim.request["street"] == "MARKGRAFENSTRASSE"
     assert bytes(SimFile.objects.get(session=sim, key="to_sign.pdf").data) == TO_SIGN
 
     # schedule, then reschedule with another agent
