@@ -4,6 +4,7 @@ from .appointment import Appointment, VideoAgent
 from .audit import AuditEntry
 from .choices import OPEN_STATUSES, SessionStatus, Vendor
 from .document import Control, Document, ExtractedField
+from .erasure import VendorErasure
 from .identity import Identity
 from .media import Media
 from .review import CaseNote, ReviewDecision, SessionEvent
@@ -27,6 +28,7 @@ __all__ = [
     "SessionStatus",
     "Template",
     "Vendor",
+    "VendorErasure",
     "VerificationSession",
     "VideoAgent",
     "WebhookDelivery",

@@ -17,7 +17,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_demo_makes_users_and_one_case_per_outcome_through_the_simulators_and_adds_nothing_twice(settings, roles):
+def test_demo_makes_users_and_one_case_per_outcome_through_the_simulators_and_adds_nothing_twice(settings):
     settings.DEBUG = True  # the test runner turns it off; the demo is for local mode
     point_vendors_at(settings, f"http://127.0.0.1:{free_port()}")
 
