@@ -69,7 +69,7 @@ def book(session: VerificationSession, agent: VideoAgent, hour: int):
     )
 
 
-def test_a_video_ident_end_to_end_with_the_token_idling_out_mid_run(sandbox_live, private_media):
+def test_a_video_ident_end_to_end_with_the_token_idling_out_mid_run(sandbox_live, private_media, client, make_user):
     # project sync: the simulator lists two active projects and one inactive
     assert sync_templates(vendor="identify24") == 2
     assert set(Template.objects.filter(vendor="identify24").values_list("external_id", "kind")) == {
@@ -135,6 +135,18 @@ def test_a_video_ident_end_to_end_with_the_token_idling_out_mid_run(sandbox_live
     assert Media.objects.filter(session=session, kind="screenshot").count() == 2
     signed = Media.objects.get(session=session, kind="signed_pdf")
     assert hashlib.sha256(signed.file.read()).hexdigest() == signed.expected_sha256
+
+    # staff read the PDF inline and seek in the recording
+    client.force_login(make_user("olga", "Compliance officer"))
+    pdf = client.get(f"/admin/media/{signed.pk}/")
+    recording = Media.objects.get(session=session, kind="recording")
+    part = client.get(f"/admin/media/{recording.pk}/", HTTP_RANGE="bytes=100-199")
+    assert (pdf.status_code, pdf["Content-Type"], pdf["Content-Disposition"].split(";")[0]) == (
+        200,
+        "application/pdf",
+        "inline",
+    )
+    assert (part.status_code, part["Content-Type"], len(b"".join(part.streaming_content))) == (206, "video/webm", 100)
 
 
 def test_a_pdf_whose_served_bytes_do_not_match_its_file_hash_is_refused(sandbox_live, private_media):
