@@ -174,6 +174,8 @@ def process_delivery(*, delivery_id: int) -> str:
                 result = notice.result
             else:
                 continue
+            if result is None:  # a notice that is not about a result (iDenfy DOCUMENT_EXPIRATION)
+                continue
             applied = results.apply_result(result=result, source="webhook")
         except ProviderError as exc:
             return _retry_or_fail(delivery, exc)

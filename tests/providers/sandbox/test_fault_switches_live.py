@@ -49,14 +49,33 @@ def finished_session(code: str, reference: str = "fault-1") -> VerificationSessi
     return session
 
 
+# Vendors that send fixed credentials with every call (HTTP Basic key/secret, providers.http
+# StaticAuth): there is no login to redo, so a 401 is final and reported at once.
+FIXED_CREDENTIALS = ("idenfy",)
+
+
 @pytest.mark.parametrize("kind", ["401", "expire_tokens"])
 def test_an_auth_fault_costs_one_fresh_login_and_the_call_succeeds(sandbox_live, code, kind):
+    if kind == "401" and code in FIXED_CREDENTIALS:
+        pytest.skip("fixed credentials: nothing to log in again with (see the next test)")
     session = finished_session(code)
     faults.set_fault(code, kind)
 
     result = get_provider(code).fetch_result(session.external_id)
 
     assert result.external_id == session.external_id
+
+
+@pytest.mark.parametrize("vendor", [c for c in FIXED_CREDENTIALS if c in simulators()])
+def test_a_401_with_fixed_credentials_is_reported_at_once_in_the_vendors_words(sandbox_live, vendor):
+    session = finished_session(vendor)
+    faults.set_fault(vendor, "401")
+
+    with pytest.raises(ProviderError) as caught:
+        get_provider(vendor).fetch_result(session.external_id)
+
+    assert (caught.value.status, caught.value.retryable) == (401, False)
+    assert caught.value.message == "Unauthorized (simulated)."
 
 
 def test_429_is_retried_after_retry_after(sandbox_live, code, monkeypatch):
