@@ -72,4 +72,10 @@ SCHEDULES: list[ScheduleSpec] = [
         24 * 60,
         "Mirror VULT's identities onto kycdesk identities (identity_id in vendor_ids).",
     ),
+    ScheduleSpec(
+        "pull-after-appointments",
+        "kycdesk.tasks.pull_after_appointments",
+        15,
+        "Pull open video idents whose appointment ended an hour ago: their webhook is overdue.",
+    ),
 ]

@@ -47,8 +47,10 @@ class Capability(enum.StrEnum):
     WEBHOOKS = "webhooks"
     POLLING = "polling"  # no result webhook: kycdesk must poll fetch_result
     ANONYMIZE = "anonymize"
+    ANONYMIZE_PERSON = "anonymize_person"  # the vendor keeps a person record beyond sessions (VULT)
     DELETE = "delete"
-    SCHEDULE = "schedule"
+    SCHEDULE = "schedule"  # appointments with the vendor's agents (Identify24)
+    LIST_WEBHOOKS = "list_webhooks"  # the vendor lists the webhooks it has configured for us
     HEALTH = "health"
 
 
@@ -232,6 +234,17 @@ class TemplateInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class WebhookInfo:
+    """A webhook the vendor has configured for us, as its list call shows it (read-only)."""
+
+    external_id: str
+    url: str = ""
+    name: str = ""
+    status: str = ""
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class WebhookNotice:
     """What a verified delivery tells us. A hint: kycdesk pulls the truth where it can."""
 
@@ -358,6 +371,13 @@ class Provider:
     def list_templates(self) -> list[TemplateInfo]:
         raise NotImplementedError
 
+    def list_webhooks(self) -> list[WebhookInfo]:
+        raise NotImplementedError
+
+    def schedule(self, external_id: str, when: dt.datetime, agent_id: str) -> str:
+        """Book the vendor's agent ``agent_id`` for ``when`` (aware); return the vendor's record id."""
+        raise NotImplementedError
+
     # --- inbound -------------------------------------------------------------------------
     def verify_webhook(self, headers: Mapping[str, str], body: bytes, path_token: str = "") -> None:
         """Check a delivery's signature or URL token on the raw bytes; raise WebhookRejected.
@@ -380,6 +400,10 @@ class Provider:
         raise NotImplementedError
 
     def delete(self, external_id: str) -> EraseOutcome:
+        raise NotImplementedError
+
+    def anonymize_person(self, vendor_person_id: str) -> EraseOutcome:
+        """Anonymise the vendor's own record of a person (the id kept in Identity.vendor_ids)."""
         raise NotImplementedError
 
     def health(self) -> bool:

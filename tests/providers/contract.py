@@ -33,8 +33,11 @@ HOOKS = {
     Capability.FETCH_RESULT: "fetch_result",
     Capability.FETCH_MEDIA: "fetch_media",
     Capability.LIST_TEMPLATES: "list_templates",
+    Capability.LIST_WEBHOOKS: "list_webhooks",
+    Capability.SCHEDULE: "schedule",
     Capability.WEBHOOKS: "parse_webhook",
     Capability.ANONYMIZE: "anonymize",
+    Capability.ANONYMIZE_PERSON: "anonymize_person",
     Capability.DELETE: "delete",
     Capability.HEALTH: "health",
 }
