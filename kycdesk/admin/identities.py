@@ -30,7 +30,8 @@ class IdentityAdmin(LeanListMixin, VultIdentityAdminMixin, EraseActionsMixin, ad
     list_display = ("reference", "last_name", "first_name", "nationality", "created", "legal_hold")
     list_columns = ("reference", "last_name", "first_name", "nationality", "created_at", "legal_hold")
     list_filter = ("legal_hold",)
-    # One table: UPPER b-trees for the exact ones, UPPER trigram GIN for the names (migrations 0004-0005).
+    # One table: UPPER b-trees for the exact ones, UPPER trigram GIN for the names
+    # (migrations scale_indexes and name_trigram_indexes).
     search_fields = ("=reference", "last_name", "first_name", "=email")
     readonly_fields = ("vendor_ids", "anonymized_at", "created_at", "updated_at")
     inlines = [SessionInline]
