@@ -25,7 +25,7 @@ from django.db import connection
 from kycdesk.models import VerificationSession
 
 from .bulk import bulk_load_session, write
-from .plan import SEED, Plan, Staff
+from .plan import SEED, SHAPE, Plan, Staff
 from .rows import TABLES
 
 MARKER_TABLE = "bench_dataset"
@@ -70,6 +70,7 @@ def _ensure_marker() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TABLE IF NOT EXISTS {MARKER_TABLE} (sessions bigint NOT NULL, seed integer NOT NULL, "
+            "shape integer NOT NULL, "
             "seconds double precision NOT NULL, generated_at varchar(40) NOT NULL)"
         )
 
@@ -78,9 +79,16 @@ def existing_size() -> int | None:
     """The size of the bench dataset in the database, or None when there is none."""
     _ensure_marker()
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT sessions FROM {MARKER_TABLE} WHERE seed = %s", [SEED])  # noqa: S608
+        cursor.execute(f"SELECT sessions FROM {MARKER_TABLE} WHERE seed = %s AND shape = %s", [SEED, SHAPE])  # noqa: S608
         row = cursor.fetchone()
     return int(row[0]) if row else None
+
+
+def _any_marker() -> bool:
+    """Whether a bench dataset (of any size or shape) was written here."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {MARKER_TABLE}")  # noqa: S608
+        return cursor.fetchone() is not None
 
 
 def clear() -> None:
@@ -128,8 +136,8 @@ def generate(sessions: int, *, now: dt.datetime | None = None, log: Callable[[st
     seconds = time.perf_counter() - started
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {MARKER_TABLE} (sessions, seed, seconds, generated_at) VALUES (%s, %s, %s, %s)",  # noqa: S608
-            [sessions, SEED, seconds, dt.datetime.now(dt.UTC).isoformat()],
+            f"INSERT INTO {MARKER_TABLE} (sessions, seed, shape, seconds, generated_at) VALUES (%s, %s, %s, %s, %s)",  # noqa: S608
+            [sessions, SEED, SHAPE, seconds, dt.datetime.now(dt.UTC).isoformat()],
         )
     return Report(sessions=sessions, seconds=seconds, generated=True, rows=rows)
 
@@ -140,14 +148,14 @@ def ensure(sessions: int, *, allow_clear: bool, log: Callable[[str], None] = pri
     size = existing_size()
     if size == sessions:
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT seconds FROM {MARKER_TABLE} WHERE seed = %s", [SEED])  # noqa: S608
+            cursor.execute(f"SELECT seconds FROM {MARKER_TABLE} WHERE seed = %s AND shape = %s", [SEED, SHAPE])  # noqa: S608
             seconds = float(cursor.fetchone()[0])
             # Fresh statistics for what changed since (new indexes' expressions, earlier runs).
             cursor.execute("ANALYZE")
         log(f"dataset of {sessions:,} sessions already there (generated in {seconds:.1f} s): kept")
         return Report(sessions=sessions, seconds=seconds, generated=False)
-    if size is not None or VerificationSession.objects.exists():
-        if size is None and not allow_clear:
+    if VerificationSession.objects.exists():
+        if not allow_clear and not _any_marker():
             raise RuntimeError("This database holds sessions that are not a bench dataset: refusing to clear it.")
         log("clearing the previous dataset")
         clear()

@@ -71,6 +71,49 @@ IDENTITY_FIELDS = tuple(
 )
 
 
+# The vendor's result as kycdesk keeps it (``raw``): about 1.4 KB, shaped like an iDenfy result
+# (status block, document data, signed file links). Markers are replaced per session.
+RAW_RESULT = json_text(
+    {
+        "id": "@ID@",
+        "status": {
+            "overall": "@STATUS@",
+            "autoDocument": "DOC_VALIDATED",
+            "autoFace": "FACE_MATCH",
+            "manualDocument": None,
+            "manualFace": None,
+            "fraudTags": [],
+            "mismatchTags": [],
+        },
+        "data": {
+            "docFirstName": "@FIRST@",
+            "docLastName": "@LAST@",
+            "docNumber": "X12345678",
+            "docExpiry": "2031-05-14",
+            "docDob": "1980-01-01",
+            "docDateOfIssue": "2021-05-14",
+            "docType": "ID_CARD",
+            "docSex": "FEMALE",
+            "docNationality": "DE",
+            "docIssuingCountry": "DE",
+            "birthPlace": "BERLIN",
+            "authority": "STADT BERLIN",
+            "ageEstimate": "OVER_25",
+            "clientIpProxyRiskLevel": "LOW",
+            "duplicateFaces": [],
+            "duplicateDocFaces": [],
+        },
+        "fileUrls": {
+            side: f"https://s3.eu-west-1.amazonaws.com/vendor.storage/users/@ID@/{side}.png"
+            "?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Signature=Zm9yZ2VkLW5vdC1yZWFs%2B0%3D&Expires=1710242469"
+            for side in ("FRONT", "BACK", "FACE", "FACE_VIDEO")
+        },
+        "platform": "PC",
+        "clientIp": "192.0.2.10",
+        "clientIpCountry": "DE",
+        "final": True,
+    }
+)
 MINUTES = {m: dt.timedelta(minutes=m) for m in (2, 11, 12, 13, 60, 300)}
 DAY = dt.timedelta(days=1)
 
@@ -108,7 +151,12 @@ def session_rows(plan: Plan, staff: Staff) -> Iterator[tuple]:
             round(0.6 + rng.random() * 0.4, 3) if done else None,
             round(rng.random(), 3) if done else None,
             f'{{"first_name":"{first}","last_name":"{last}"}}' if done else "{}",  # names are plain ASCII
-            f'{{"status":"{vendor_status}","id":"{external_id}"}}',
+            RAW_RESULT.replace("@ID@", external_id)
+            .replace("@STATUS@", vendor_status)
+            .replace("@FIRST@", first)
+            .replace("@LAST@", last)
+            if done
+            else f'{{"status":"{vendor_status}","id":"{external_id}"}}',
             f"{rng.getrandbits(128):032x}" if done else "",
             created + m12 if done else None,
             created,
