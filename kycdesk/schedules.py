@@ -24,4 +24,10 @@ SCHEDULES: list[ScheduleSpec] = [
         1,
         "Re-queue webhook deliveries whose retry time has come or whose worker died.",
     ),
+    ScheduleSpec(
+        "release-claims",
+        "kycdesk.tasks.release_claims",
+        5,
+        "Clear review claims nobody acted on within KYCDESK_CLAIM_MINUTES (reads already ignore them).",
+    ),
 ]

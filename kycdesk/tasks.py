@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from kycdesk.services import media, templates, webhooks
+from kycdesk.services import media, review, templates, webhooks
 
 
 def process_delivery(delivery_id: int) -> str:
@@ -20,3 +20,7 @@ def retry_deliveries() -> int:
 
 def sync_templates() -> dict[str, int]:
     return templates.sync_all_templates()
+
+
+def release_claims() -> int:
+    return review.release_expired_claims()

@@ -55,3 +55,23 @@ def make_user(db, django_user_model):
         return user
 
     return make
+
+
+@pytest.fixture
+def officer(make_user):
+    return make_user("olivia", "Compliance officer")
+
+
+@pytest.fixture
+def manager(make_user):
+    return make_user("maria", "Compliance manager")
+
+
+@pytest.fixture
+def second_manager(make_user):
+    return make_user("mark", "Compliance manager")
+
+
+@pytest.fixture
+def appointment_staff(make_user):
+    return make_user("alex", "Appointment staff")

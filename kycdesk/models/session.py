@@ -22,10 +22,11 @@ class VerificationSessionQuerySet(models.QuerySet["VerificationSession"]):
         return self.filter(status__in=OPEN_STATUSES)
 
     def review_queue(self) -> VerificationSessionQuerySet:
-        """Cases a vendor flagged that no reviewer has finally decided, oldest first."""
+        """Cases a vendor flagged that no reviewer has finally decided, oldest first; and any case
+        whose approval awaits its second approver (an overturned rejection is not needs_review)."""
         return self.filter(
-            status=SessionStatus.NEEDS_REVIEW,
-            decision_state__in=[DecisionState.NONE, DecisionState.PENDING_SECOND],
+            models.Q(status=SessionStatus.NEEDS_REVIEW, decision_state=DecisionState.NONE)
+            | models.Q(decision_state=DecisionState.PENDING_SECOND)
         ).order_by("created_at", "pk")
 
     def overdue(self, now: dt.datetime, grace: dt.timedelta) -> VerificationSessionQuerySet:
@@ -106,6 +107,12 @@ class VerificationSession(models.Model):
             models.Index(fields=["status", "next_poll_at"], name="session_poll_idx"),
             models.Index(fields=["assigned_to", "status"], name="session_assignee_idx"),
             models.Index(Upper("external_id"), name="session_external_id_upper_idx"),
+            # The few cases awaiting a second approval, found without scanning (review_queue).
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(decision_state="pending_second"),
+                name="session_pending_second_idx",
+            ),
         ]
         permissions = [
             ("launch_verification", "Can launch a verification"),
