@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
 from kycdesk.models import Case, DecisionState, Document, VerificationSession
@@ -26,7 +27,7 @@ from kycdesk.services.audit import client_ip
 
 from . import case as case_views
 from . import queue_filters as filters
-from .base import can_view_pii
+from .base import ReadOnlyAdmin, can_view_pii
 
 TOP_REASONS = 3
 
@@ -83,7 +84,7 @@ def actions_column(obj: VerificationSession, now: dt.datetime, user_id: int, her
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ReadOnlyAdmin):
     list_display = (
         "case_link",
         "age",
@@ -110,26 +111,16 @@ class CaseAdmin(admin.ModelAdmin):
     list_per_page = 50
     ordering = ("created_at", "pk")
     sortable_by = ()
-    show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     actions = ["claim_selected", "reassign_selected"]
     change_list_template = "admin/kycdesk/case/queue.html"
 
-    # --- who sees what: the queue is for reviewers (view_pii); nothing is added or deleted here.
+    # --- who sees what: the queue is for reviewers (view_pii); nothing is added or changed here.
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.has_perm("kycdesk.view_verificationsession") and can_view_pii(request)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_claim_permission(self, request: HttpRequest) -> bool:
         return review.is_reviewer(request.user)
@@ -178,8 +169,11 @@ class CaseAdmin(admin.ModelAdmin):
         reasons = [r for r in (obj.reasons or []) if isinstance(r, dict) and r.get("code")]
         chips = format_html_join(
             " ",
-            "<a class='kd-chip' href='?reason={}' title='{}'>{}</a>",
-            ((r["code"], r.get("text") or r.get("kind") or "", r["code"]) for r in reasons[:TOP_REASONS]),
+            "<a class='kd-chip' href='?{}' title='{}'>{}</a>",
+            (
+                (urlencode({"reason": r["code"]}), r.get("text") or r.get("kind") or "", r["code"])
+                for r in reasons[:TOP_REASONS]
+            ),
         )
         more = (
             format_html(" <span class='kd-more'>+{}</span>", len(reasons) - TOP_REASONS)

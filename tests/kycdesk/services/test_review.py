@@ -407,6 +407,30 @@ class TestNotes:
         assert timezone.now() - case.claimed_at < dt.timedelta(minutes=1)
 
 
+def test_every_review_action_leaves_an_audit_entry_with_actor_and_ip(officer, manager, second_manager):
+    case = make_case()
+    ip = "192.0.2.7"
+
+    review.claim(session_id=case.pk, user=officer, ip=ip)
+    review.add_note(session_id=case.pk, user=officer, text="x", ip=ip)
+    review.release(session_id=case.pk, user=officer, ip=ip)
+    review.reassign(session_id=case.pk, to_user=manager, by=manager, ip=ip)
+    approve(case, manager, ip=ip)
+    review.second_approve(session_id=case.pk, user=second_manager, ip=ip)
+    review.record_case_view(session=case, user=officer, with_pii=True, ip=ip)
+
+    entries = AuditEntry.objects.filter(target_id=str(case.pk)).order_by("at", "pk")
+    assert [(e.action, e.actor_name, e.ip) for e in entries] == [
+        ("case_claim", "olivia", ip),
+        ("case_note", "olivia", ip),
+        ("case_release", "olivia", ip),
+        ("case_reassign", "maria", ip),
+        ("case_decide", "maria", ip),
+        ("case_second_approval", "mark", ip),
+        ("case_view", "olivia", ip),
+    ]
+
+
 def _permissions(*codenames):
     from django.contrib.auth.models import Permission
 
