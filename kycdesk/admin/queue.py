@@ -73,7 +73,7 @@ def actions_column(obj: VerificationSession, now: dt.datetime, user_id: int, her
     URL (formaction): no nested form, no JS."""
     holder = review.live_assignee_id(obj, now)
     if holder is not None and holder != user_id:
-        return ""
+        return format_html("<span class='kd-muted'>{}</span>", "claimed")
     name, label = ("release", "Release") if holder == user_id else ("claim", "Claim")
     return format_html(
         "<button type='submit' class='button kd-row-button' formaction='{}' name='next' value='{}'>{}</button>",
@@ -138,6 +138,7 @@ class CaseAdmin(ReadOnlyAdmin):
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         extra = {
+            "title": "Review queue",
             "sla_amber": settings.KYCDESK_SLA_AMBER_HOURS,
             "sla_red": settings.KYCDESK_SLA_RED_HOURS,
             "claim_minutes": settings.KYCDESK_CLAIM_MINUTES,

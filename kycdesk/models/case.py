@@ -10,6 +10,6 @@ class Case(VerificationSession):
     class Meta:
         proxy = True
         verbose_name = "case"
-        verbose_name_plural = "review queue"
+        verbose_name_plural = "cases to review"
         # Access follows VerificationSession's permissions (kycdesk.admin.queue), not its own.
         default_permissions = ()

@@ -9,10 +9,13 @@
     var tools = figure.querySelector(".kd-tools");
     if (!stage || !tools) return;
     var zoom = 1, rotate = 0;
+    // After a quarter turn about the top-left corner, this shift brings the image back into view.
+    var SHIFT = { 0: ["0", "0"], 90: ["0", "-100%"], 180: ["-100%", "-100%"], 270: ["-100%", "0"] };
     function apply() {
       stage.style.setProperty("--kd-zoom", String(zoom));
       stage.style.setProperty("--kd-rotate", rotate + "deg");
-      stage.classList.toggle("kd-zoomed", zoom > 1 && rotate === 0);
+      stage.style.setProperty("--kd-tx", SHIFT[rotate][0]);
+      stage.style.setProperty("--kd-ty", SHIFT[rotate][1]);
     }
     tools.hidden = false;
     tools.addEventListener("click", function (event) {
