@@ -25,6 +25,30 @@ SCHEDULES: list[ScheduleSpec] = [
         "Re-queue webhook deliveries whose retry time has come or whose worker died.",
     ),
     ScheduleSpec(
+        "sync-templates",
+        "kycdesk.tasks.sync_templates",
+        24 * 60,
+        "Mirror the vendors' templates and projects (Datakeen templates, Identify24 projects).",
+    ),
+    ScheduleSpec(
+        "reconcile",
+        "kycdesk.tasks.reconcile_overdue",
+        15,
+        "Pull the state of open sessions whose webhook is overdue (within each vendor's rules).",
+    ),
+    ScheduleSpec(
+        "prune-refused-deliveries",
+        "kycdesk.tasks.prune_refused_deliveries",
+        24 * 60,
+        "Delete refused webhook deliveries older than KYCDESK_REFUSED_DELIVERY_DAYS.",
+    ),
+    ScheduleSpec(
+        "sandbox-webhooks",
+        "providers.sandbox.outbound.resend_due",
+        1,
+        "Sandbox only (a no-op otherwise): the simulated vendors retry webhooks kycdesk did not accept.",
+    ),
+    ScheduleSpec(
         "release-claims",
         "kycdesk.tasks.release_claims",
         5,

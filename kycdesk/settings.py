@@ -108,11 +108,12 @@ PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT)},
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_URL = None
+# No URL serves this prefix: private files are only read through kycdesk.media's view.
+MEDIA_URL = "/private-media-is-never-served/"
 
 # --- kycdesk ---------------------------------------------------------------------------
 KYCDESK_PUBLIC_URL = env.str("KYCDESK_PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -122,6 +123,8 @@ KYCDESK_HTTP_CONNECT_TIMEOUT = env.float("KYCDESK_HTTP_CONNECT_TIMEOUT", default
 KYCDESK_HTTP_READ_TIMEOUT = env.float("KYCDESK_HTTP_READ_TIMEOUT", default=30.0)
 KYCDESK_HTTP_MAX_RETRIES = env.int("KYCDESK_HTTP_MAX_RETRIES", default=3)
 KYCDESK_LOW_CONFIDENCE = env.float("KYCDESK_LOW_CONFIDENCE", default=0.8)
+KYCDESK_RECONCILE_GRACE_MINUTES = env.int("KYCDESK_RECONCILE_GRACE_MINUTES", default=30)
+KYCDESK_REFUSED_DELIVERY_DAYS = env.int("KYCDESK_REFUSED_DELIVERY_DAYS", default=30)
 
 # --- review workspace (read at call time, so tests and operators can change them) ---------------
 KYCDESK_SLA_AMBER_HOURS = env.float("KYCDESK_SLA_AMBER_HOURS", default=24.0)
@@ -154,7 +157,7 @@ def _vendor(code: str, cls: str, **credentials: str) -> dict:
     upper = code.upper()
     default_url = f"{KYCDESK_PUBLIC_URL}/sandbox/{code}/" if KYCDESK_SANDBOX else ""
     block = {
-        "class": cls,
+        "class": env.str(f"{upper}_CLASS", default=cls),  # a subclass of the vendor's provider, if wanted
         "enabled": env.bool(f"{upper}_ENABLED", default=True),
         "base_url": env.str(f"{upper}_BASE_URL", default=default_url),
     }

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from kycdesk.services import media, review, templates, webhooks
+from kycdesk.services import housekeeping, media, reconcile, review, templates, webhooks
 
 
 def process_delivery(delivery_id: int) -> str:
@@ -20,6 +20,15 @@ def retry_deliveries() -> int:
 
 def sync_templates() -> dict[str, int]:
     return templates.sync_all_templates()
+
+
+def reconcile_overdue() -> str:
+    report = reconcile.reconcile_overdue()
+    return f"pulled {report.pulled}, changed {report.changed}, errors {report.errors}"
+
+
+def prune_refused_deliveries() -> int:
+    return housekeeping.prune_refused_deliveries()
 
 
 def release_claims() -> int:

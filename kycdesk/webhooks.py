@@ -7,6 +7,7 @@ Each vendor only verifies (on the raw bytes, in its provider's ``verify_webhook`
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -34,14 +35,20 @@ def receive(request: HttpRequest, vendor: str, token: str = "") -> HttpResponse:
     if vendor not in Vendor.values:
         return JsonResponse({"error": "unknown vendor"}, status=404)
     body, size = _read_body(request, settings.KYCDESK_WEBHOOK_MAX_BYTES)
-    intake = webhooks.receive_delivery(
-        vendor=vendor,
-        headers=webhooks.kept_headers(request.META),
-        body=body,
-        size=size,
-        source_ip=client_ip(request),
-        path_token=token,
-    )
+    try:
+        intake = webhooks.receive_delivery(
+            vendor=vendor,
+            headers=webhooks.kept_headers(request.META),
+            body=body,
+            size=size,
+            source_ip=client_ip(request),
+            path_token=token,
+        )
+    except DatabaseError:
+        # Nothing was committed, so nothing may be acknowledged: the vendor retries later.
+        response = JsonResponse({"error": "temporarily unavailable"}, status=503)
+        response["Retry-After"] = "30"
+        return response
     if intake.http_status >= 400:
         return JsonResponse({"error": intake.message}, status=intake.http_status)
     return JsonResponse({"received": intake.delivery.pk}, status=200)

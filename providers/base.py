@@ -316,6 +316,9 @@ class Provider:
     #: The vendor's launch form (a providers.forms.LaunchForm subclass, as a dotted path so that
     #: importing a provider never imports Django forms).
     launch_form: ClassVar[str] = "providers.forms.LaunchForm"
+    #: The vendor has no "expired" status of its own: a session still without an outcome past its
+    #: expiry (plus grace) has expired (Datakeen: single-use links that die after 1 hour).
+    silent_expiry: ClassVar[bool] = False
     #: Template kinds this vendor uses (kycdesk Template.kind values): "template", "project", "config".
     template_kind: ClassVar[str] = ""
 
@@ -325,12 +328,24 @@ class Provider:
     def supports(self, capability: Capability) -> bool:
         return capability in self.capabilities
 
+    def supports_webhooks(self) -> bool:
+        return Capability.WEBHOOKS in self.capabilities
+
     # --- launch and results ------------------------------------------------------------
     def create_session(self, request: LaunchRequest) -> LaunchResult:
         raise NotImplementedError
 
     def fetch_result(self, external_id: str) -> VerificationResult:
         raise NotImplementedError
+
+    def fetch_result_after(self, notice: WebhookNotice) -> VerificationResult:
+        """The authoritative result after a verified notice (kycdesk's webhook task calls this).
+
+        The notice is a hint, so by default this is ``fetch_result(notice.external_id)``. A vendor
+        whose API result lacks the verdict only its notice carries (Datakeen's ``newStatus``)
+        overrides it to combine the two.
+        """
+        return self.fetch_result(notice.external_id)
 
     def fetch_media(self, external_id: str, ref: MediaRef) -> Iterator[bytes]:
         """Yield the file in chunks; never load a whole recording in memory."""

@@ -162,7 +162,7 @@ class HttpClient:
         max_backoff: float = 8.0,
         error_parser: ErrorParser = default_error_parser,
         session: requests.Session | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         rng: random.Random | None = None,
     ) -> None:
         self.vendor = vendor
@@ -174,7 +174,8 @@ class HttpClient:
         self.max_backoff = max_backoff
         self.error_parser = error_parser
         self.session = session or requests.Session()
-        self.sleep = sleep
+        # Looked up at call time, so a test can patch providers.http.time.sleep for every client.
+        self.sleep = sleep or (lambda seconds: time.sleep(seconds))
         self.rng = rng or random.Random()
 
     def url(self, path: str) -> str:

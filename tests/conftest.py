@@ -29,6 +29,19 @@ def fake_vendor(settings):
 
 
 @pytest.fixture
+def fake_pull_vendor(settings):
+    """Like fake_vendor, with a result API (FETCH_RESULT): deliveries are hints, pulls are the truth."""
+    from tests.fakes import FakePullProvider
+
+    vendors = copy.deepcopy(settings.KYCDESK_VENDORS)
+    vendors["datakeen"]["class"] = "tests.fakes.FakePullProvider"
+    settings.KYCDESK_VENDORS = vendors
+    FakePullProvider.files, FakePullProvider.results = {}, {}
+    FakePullProvider.pulls, FakePullProvider.failures = [], []
+    return FakePullProvider
+
+
+@pytest.fixture
 def private_media(settings, tmp_path):
     """Private media written under the test's own folder."""
     root = tmp_path / "private"
@@ -55,6 +68,20 @@ def make_user(db, django_user_model):
         return user
 
     return make
+
+
+@pytest.fixture
+def sandbox_live(live_server, settings):
+    """Every vendor client and our public URL point at the live server, where the simulators run.
+
+    Use it for tests that drive a whole flow over real HTTP: launch through the real client,
+    finish on the person's page, receive the vendor's webhook, pull the result.
+    """
+    from providers.sandbox.testing import point_vendors_at
+
+    point_vendors_at(settings, live_server.url)
+    settings.KYCDESK_HTTP_READ_TIMEOUT = 10
+    return live_server
 
 
 @pytest.fixture

@@ -118,3 +118,38 @@ class FakeProvider(Provider):
 
 def sign(body: bytes) -> str:
     return hmac.new(b"fake-key", body, hashlib.sha256).hexdigest()
+
+
+class FakePullProvider(FakeProvider):
+    """A fake vendor with a result API: the webhook is only a hint, fetch_result is the truth."""
+
+    capabilities: ClassVar[frozenset[Capability]] = FakeProvider.capabilities | {Capability.FETCH_RESULT}
+    results: ClassVar[dict[str, dict]] = {}
+    pulls: ClassVar[list[str]] = []
+    failures: ClassVar[list[Exception]] = []
+
+    def fetch_result(self, external_id: str) -> VerificationResult:
+        self.pulls.append(external_id)
+        if self.failures:
+            raise self.failures.pop(0)
+        return self.normalize({"id": external_id, **self.results[external_id]})
+
+
+class SlowPullProvider(FakePullProvider):
+    """For the real-cluster test: its pull announces itself, then hangs while a hold file exists.
+
+    Configured through the environment (the worker is another process): KYCDESK_TEST_MARKERS is a
+    folder; ``started`` is written when a pull begins, ``hold`` keeps it hanging.
+    """
+
+    def fetch_result(self, external_id: str) -> VerificationResult:
+        import os
+        import time
+        from pathlib import Path
+
+        markers = Path(os.environ["KYCDESK_TEST_MARKERS"])
+        (markers / "started").write_text(str(os.getpid()))
+        deadline = time.monotonic() + 60
+        while (markers / "hold").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        return self.normalize({"id": external_id, "state": "ok", "final": True})

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
 
 from kycdesk.models import Appointment, Template, VideoAgent, WebhookDelivery, WebhookSubscription
 from kycdesk.services import templates, webhooks
@@ -20,11 +23,17 @@ class TemplateAdmin(admin.ModelAdmin):
     list_filter = ("vendor", "kind", "active")
     search_fields = ("name", "=external_id")
     readonly_fields = ("raw", "synced_at", "created_at")
-    actions = ["sync_from_vendors"]
+    change_list_template = "admin/kycdesk/template_changelist.html"
 
-    @admin.action(description="Sync templates and projects from the vendors", permissions=["change"])
-    def sync_from_vendors(self, request: HttpRequest, queryset: QuerySet[Template]) -> None:
-        # Works on vendors, not on the selection: the selection only says "do it now".
+    def get_urls(self):
+        sync = self.admin_site.admin_view(require_POST(self.sync_view))
+        return [path("sync/", sync, name="kycdesk_template_sync"), *super().get_urls()]
+
+    def sync_view(self, request: HttpRequest) -> HttpResponse:
+        """The "Sync from vendors" button: one sync per vendor that lists templates. A button, not
+        an action, because an action needs a selected row and there is none before the first sync."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
         for code in enabled_codes():
             if not supports(code, Capability.LIST_TEMPLATES):
                 continue
@@ -34,6 +43,7 @@ class TemplateAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{code}: {exc.message}", messages.ERROR)
             else:
                 self.message_user(request, f"{code}: {count} templates synced.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:kycdesk_template_changelist"))
 
 
 @admin.register(WebhookSubscription)

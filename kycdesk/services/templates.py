@@ -8,19 +8,23 @@ from django.utils import timezone
 from kycdesk.models import Template
 from kycdesk.services import audit
 from kycdesk.services.vendors import get_provider
-from providers.base import Capability
+from providers.base import Capability, TemplateInfo
 
 
-@transaction.atomic
 def sync_templates(*, vendor: str, actor=None) -> int:
     """Create or update one Template per vendor template; ones the vendor no longer lists are
     deactivated (not deleted: past sessions still point at them). Returns how many were listed."""
     provider = get_provider(vendor)
     if not provider.supports(Capability.LIST_TEMPLATES):
         return 0
-    listed = provider.list_templates()
+    listed = provider.list_templates()  # before the transaction: no lock is held across a vendor call
+    _store(vendor, provider.template_kind or Template.Kind.TEMPLATE, listed, actor)
+    return len(listed)
+
+
+@transaction.atomic
+def _store(vendor: str, kind: str, listed: list[TemplateInfo], actor) -> None:
     now = timezone.now()
-    kind = provider.template_kind or Template.Kind.TEMPLATE
     seen = []
     for info in listed:
         seen.append(info.external_id)
@@ -41,7 +45,6 @@ def sync_templates(*, vendor: str, actor=None) -> int:
         active=False, synced_at=now
     )
     audit.record(action="template_sync", actor=actor, vendor=vendor, count=len(listed))
-    return len(listed)
 
 
 def sync_all_templates() -> dict[str, int]:

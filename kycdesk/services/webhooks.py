@@ -94,9 +94,14 @@ def _refuse(delivery: WebhookDelivery, error: str) -> None:
 
 
 def enqueue_delivery(delivery_id: int) -> None:
+    """Queue processing. If the broker is down the delivery is still stored and acknowledged:
+    the retry sweep (kycdesk.tasks.retry_deliveries) queues it again later."""
     from django_q.tasks import async_task
 
-    async_task("kycdesk.tasks.process_delivery", delivery_id, task_name=f"delivery-{delivery_id}")
+    try:
+        async_task("kycdesk.tasks.process_delivery", delivery_id, task_name=f"delivery-{delivery_id}")
+    except Exception:  # any broker failure: the row is the source of truth, the sweep recovers
+        logger.warning("could not queue delivery %s; the retry sweep will", delivery_id, exc_info=True)
 
 
 def _claim(delivery_id: int) -> WebhookDelivery | None:
@@ -145,6 +150,8 @@ def process_delivery(*, delivery_id: int) -> str:
         }
         for name, value in fields.items():
             setattr(delivery, name, value)
+        session = VerificationSession.objects.filter(vendor=delivery.vendor, external_id=notice.external_id).first()
+        delivery.session = session  # duplicates too: they belong in the case's history
         if (
             notice.dedupe_key
             and WebhookDelivery.objects.filter(
@@ -155,14 +162,12 @@ def process_delivery(*, delivery_id: int) -> str:
         ):
             _finish(delivery, WebhookDelivery.State.DUPLICATE)
             return "duplicate"
-        session = VerificationSession.objects.filter(vendor=delivery.vendor, external_id=notice.external_id).first()
         if session is None:
             _finish(delivery, WebhookDelivery.State.IGNORED, "No session with this id here.")
             return "unknown session"
-        delivery.session = session
         try:
             if provider.supports(Capability.FETCH_RESULT):
-                result = provider.fetch_result(notice.external_id)  # the webhook is a hint
+                result = provider.fetch_result_after(notice)  # the webhook is a hint: pull the truth
             elif notice.result is not None:
                 result = notice.result
             else:

@@ -1,24 +1,20 @@
-"""Mounts each vendor's simulator under /sandbox/<code>/. Which ones exist is listed here."""
+"""Mounts each vendor's simulator under /sandbox/<code>/, and the shared fault switches."""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-
 from django.urls import URLPattern, URLResolver, include, path
 
-SIMULATED_VENDORS = ("datakeen", "idenfy", "vult", "identomat", "identify24")
+from providers.sandbox import faults
+from providers.sandbox.simulator import SIMULATED_VENDORS, simulator_module
 
 
 def _simulator_patterns() -> list[URLPattern | URLResolver]:
     patterns: list[URLPattern | URLResolver] = []
     for code in SIMULATED_VENDORS:
-        module_name = f"providers.{code}.sandbox"
-        if importlib.util.find_spec(f"providers.{code}") is None or importlib.util.find_spec(module_name) is None:
-            continue  # that vendor's simulator has not been built yet
-        module = importlib.import_module(module_name)
-        patterns.append(path(f"{code}/", include((module.urlpatterns, f"sandbox-{code}"))))
+        module = simulator_module(code)
+        if module is not None:
+            patterns.append(path(f"{code}/", include((module.urlpatterns, f"sandbox-{code}"))))
     return patterns
 
 
-urlpatterns = _simulator_patterns()
+urlpatterns = [path("_faults/", faults.faults_view, name="sandbox-faults"), *_simulator_patterns()]

@@ -100,3 +100,43 @@ def test_credentials_and_cookies_are_not_stored_with_the_delivery(client, sessio
     headers = WebhookDelivery.objects.get().headers
     assert "authorization" not in headers and "cookie" not in headers
     assert headers["x-fake-signature"] == sign(body)
+
+
+def test_a_database_outage_is_a_503_and_the_vendors_retry_succeeds(client, session, monkeypatch):
+    from django.db import OperationalError
+
+    from kycdesk.services import webhooks as service
+
+    body = json.dumps({"id": "s1", "state": "ok"}).encode()
+    real_create = WebhookDelivery.objects.create
+    calls = {"n": 0}
+
+    def flaky_create(**kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_create(**kwargs)
+
+    monkeypatch.setattr(service.WebhookDelivery.objects, "create", flaky_create)
+
+    first = post(client, body)
+    retry = post(client, body)
+
+    assert (first.status_code, first["Retry-After"]) == (503, "30")
+    assert retry.status_code == 200
+    session.refresh_from_db()
+    assert session.status == "approved"
+
+
+def test_a_broker_outage_still_acknowledges_a_stored_delivery(client, session, monkeypatch):
+    import django_q.tasks
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(django_q.tasks, "async_task", broken)
+
+    response = post(client, json.dumps({"id": "s1", "state": "ok"}).encode())
+
+    assert response.status_code == 200
+    assert WebhookDelivery.objects.get().state == "received"  # the retry sweep will queue it

@@ -99,4 +99,4 @@ def test_from_the_shell_an_error_exits_non_zero_without_a_traceback(fake_vendor,
 
     assert done.returncode != 0
     assert "Traceback" not in done.stderr
-    assert done.stderr.strip().startswith("CommandError: Unknown vendor 'nosuchvendor'")
+    assert done.stderr.strip().splitlines()[-1].startswith("CommandError: Unknown vendor 'nosuchvendor'")

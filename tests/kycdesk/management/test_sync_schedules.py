@@ -22,3 +22,16 @@ def test_a_schedule_no_longer_listed_is_removed():
 
     assert not Schedule.objects.filter(name="kycdesk:old").exists()
     assert Schedule.objects.filter(name="someone-else").exists()
+
+
+def test_every_schedule_names_a_function_that_exists():
+    from django.utils.module_loading import import_string
+
+    for spec in SCHEDULES:
+        assert callable(import_string(spec.func)), spec.name
+
+
+def test_the_sweeps_the_reliability_work_relies_on_are_scheduled():
+    names = {spec.name for spec in SCHEDULES}
+
+    assert {"retry-deliveries", "reconcile", "prune-refused-deliveries", "sync-templates"} <= names

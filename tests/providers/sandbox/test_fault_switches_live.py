@@ -1,0 +1,118 @@
+"""Every fault switch, against every simulator that exists, through the real client over HTTP."""
+
+from __future__ import annotations
+
+import pytest
+
+from kycdesk.models import VerificationSession, WebhookDelivery
+from kycdesk.services.launch import launch_session
+from kycdesk.services.vendors import get_provider
+from providers.base import LaunchRequest, ProviderError
+from providers.sandbox import faults
+from providers.sandbox.simulator import simulators
+from providers.sandbox.testing import finish
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+PERSON = {
+    "first_name": "Ada",
+    "last_name": "Lovelace",
+    "email": "ada@example.invalid",
+    "phone": "+33600000000",
+    "nationality": "GB",
+}
+
+
+def launch(code: str, reference: str) -> VerificationSession:
+    import datetime as dt
+
+    request = LaunchRequest(reference=reference, birth_date=dt.date(1990, 12, 10), **PERSON)
+    return launch_session(vendor=code, request=request, user=None)
+
+
+@pytest.fixture(params=sorted(simulators()))
+def code(request):
+    return request.param
+
+
+def finished_session(code: str, reference: str = "fault-1") -> VerificationSession:
+    session = launch(code, reference)
+    outcome = simulators()[code].outcomes[0].key
+    assert finish(session.link, outcome).status_code in (200, 302)
+    return session
+
+
+@pytest.mark.parametrize("kind", ["401", "expire_tokens"])
+def test_an_auth_fault_costs_one_fresh_login_and_the_call_succeeds(sandbox_live, code, kind):
+    session = finished_session(code)
+    faults.set_fault(code, kind)
+
+    result = get_provider(code).fetch_result(session.external_id)
+
+    assert result.external_id == session.external_id
+
+
+def test_429_is_retried_after_retry_after(sandbox_live, code, monkeypatch):
+    session = finished_session(code)
+    slept: list[float] = []
+    monkeypatch.setattr("providers.http.time.sleep", slept.append)
+    faults.set_fault(code, "429", count=2, retry_after=1)
+
+    get_provider(code).fetch_result(session.external_id)
+
+    assert slept == [1.0, 1.0]
+
+
+def test_a_500_is_a_retryable_provider_error_with_the_vendors_words(sandbox_live, code):
+    session = finished_session(code)
+    faults.set_fault(code, "500")
+
+    with pytest.raises(ProviderError) as caught:
+        get_provider(code).fetch_result(session.external_id)
+
+    assert caught.value.status == 500 and caught.value.retryable
+
+
+def test_a_timeout_on_a_read_is_retried(sandbox_live, code, settings, monkeypatch):
+    session = finished_session(code)
+    settings.KYCDESK_HTTP_READ_TIMEOUT = 0.5
+    monkeypatch.setattr("providers.http.time.sleep", lambda s: None)
+    faults.set_fault(code, "timeout", delay=1.5)
+
+    result = get_provider(code).fetch_result(session.external_id)
+
+    assert result.external_id == session.external_id
+
+
+def test_a_create_that_hits_a_fault_is_not_repeated(sandbox_live, code):
+    faults.set_fault(code, "500")
+
+    with pytest.raises(ProviderError):
+        launch(code, "fault-create")
+
+    assert not VerificationSession.objects.filter(identity__reference="fault-create").exists()
+
+
+def test_a_dropped_webhook_leaves_the_session_to_the_reconcile_sweep(sandbox_live, code):
+    provider = get_provider(code)
+    if not provider.supports_webhooks():
+        pytest.skip("this vendor sends no webhook")
+    faults.set_fault(code, "drop_webhook", count=5)
+
+    session = finished_session(code, "fault-drop")
+
+    assert not WebhookDelivery.objects.filter(vendor=code).exists()
+    session.refresh_from_db()
+    assert session.is_open
+
+
+def test_a_duplicated_webhook_is_applied_once(sandbox_live, code):
+    if not get_provider(code).supports_webhooks():
+        pytest.skip("this vendor sends no webhook")
+    faults.set_fault(code, "duplicate_webhook", count=5)
+
+    session = finished_session(code, "fault-dup")
+
+    states = sorted(WebhookDelivery.objects.filter(vendor=code, session=session).values_list("state", flat=True))
+    assert "done" in states and states.count("done") + states.count("duplicate") == len(states) >= 2
+    assert session.events.filter(kind="result").count() == 1
