@@ -25,6 +25,18 @@ SCHEDULES: list[ScheduleSpec] = [
         "Re-queue webhook deliveries whose retry time has come or whose worker died.",
     ),
     ScheduleSpec(
+        "vendor-erasures",
+        "kycdesk.tasks.retry_vendor_erasures",
+        10,
+        "Retry the erase calls a vendor refused or failed (attempts counted in VendorErasure).",
+    ),
+    ScheduleSpec(
+        "retention",
+        "kycdesk.tasks.run_retention",
+        24 * 60,
+        "Anonymise decided cases and delete abandoned ones past their retention period (legal holds skipped).",
+    ),
+    ScheduleSpec(
         "sync-templates",
         "kycdesk.tasks.sync_templates",
         24 * 60,

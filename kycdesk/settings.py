@@ -6,6 +6,7 @@ built-in sandbox. Production sets DEBUG=off plus the variables documented in .en
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -41,6 +42,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_q",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "kycdesk.apps.KycdeskConfig",
     "providers.sandbox.apps.SandboxConfig",
 ]
@@ -51,9 +55,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "kycdesk.security.RequireOTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kycdesk.security.ContentSecurityPolicyMiddleware",
     "providers.sandbox.middleware.SandboxGateMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: it turns a lockout into its response
 ]
 
 ROOT_URLCONF = "kycdesk.urls"
@@ -118,6 +126,12 @@ MEDIA_URL = "/private-media-is-never-served/"
 # --- kycdesk ---------------------------------------------------------------------------
 KYCDESK_PUBLIC_URL = env.str("KYCDESK_PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
 KYCDESK_SANDBOX = env.bool("KYCDESK_SANDBOX", default=DEBUG)
+if KYCDESK_SANDBOX and not DEBUG and not env.bool("KYCDESK_SANDBOX_IN_PRODUCTION", default=False):
+    # The simulators answer as vendors and the sandbox fills in fake credentials: never by accident.
+    raise environ.ImproperlyConfigured(
+        "KYCDESK_SANDBOX is on while DEBUG is off. Set KYCDESK_SANDBOX_IN_PRODUCTION=on as well "
+        "if a non-local deployment really must serve the vendor simulators."
+    )
 KYCDESK_WEBHOOK_MAX_BYTES = env.int("KYCDESK_WEBHOOK_MAX_BYTES", default=1024 * 1024)
 KYCDESK_HTTP_CONNECT_TIMEOUT = env.float("KYCDESK_HTTP_CONNECT_TIMEOUT", default=5.0)
 KYCDESK_HTTP_READ_TIMEOUT = env.float("KYCDESK_HTTP_READ_TIMEOUT", default=30.0)
@@ -212,6 +226,12 @@ if KYCDESK_SANDBOX:
     )
     KYCDESK_VENDORS["identomat"]["secret_key"] = secret("IDENTOMAT_SECRET_KEY", default="")
 
+# --- personal data: retention (kycdesk.services.retention; 0 turns a rule off) and thumbnails ----
+KYCDESK_RETENTION_ANONYMISE_DAYS = env.int("KYCDESK_RETENTION_ANONYMISE_DAYS", default=5 * 365)
+KYCDESK_RETENTION_DELETE_ABANDONED_DAYS = env.int("KYCDESK_RETENTION_DELETE_ABANDONED_DAYS", default=90)
+KYCDESK_RETENTION_BATCH = env.int("KYCDESK_RETENTION_BATCH", default=500)
+KYCDESK_THUMBNAIL_MAX_PIXELS = env.int("KYCDESK_THUMBNAIL_MAX_PIXELS", default=60_000_000)
+
 # --- django-q2 (see shared notes: at-least-once, our own rows are the truth) -----------------
 REDIS_URL = env.str("REDIS_URL", default="")
 Q_CLUSTER = {
@@ -241,6 +261,41 @@ X_FRAME_OPTIONS = "SAMEORIGIN"  # inline PDFs are framed by our own pages
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Content-Security-Policy (kycdesk.security): the admin has no inline script or style; QR codes
+# are data: images; media and PDFs come from our own origin.
+KYCDESK_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "media-src": ["'self'"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'self'"],
+}
+KYCDESK_CSP_REPORT_ONLY = env.bool("KYCDESK_CSP_REPORT_ONLY", default=False)
+
+# Two-factor login (django-otp TOTP) for every staff account; off by default only in local mode.
+KYCDESK_REQUIRE_2FA = env.bool("KYCDESK_REQUIRE_2FA", default=not DEBUG)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="kycdesk")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # device keys are never shown in the admin
+# Lockout after repeated failed logins (django-axes): by address, and by username whatever the
+# address (so rotating addresses does not buy more guesses). An administrator can lift one early
+# with `manage.py axes_reset_username NAME`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -258,5 +313,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django_q": {"level": "WARNING"}},
+    "loggers": {
+        "django-q": {"level": "WARNING"},  # django-q2 logs under this name
+        # urllib3 logs whole URLs at DEBUG, query strings (vendor tokens) included.
+        "urllib3": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # lockouts and failures, not its start-up banner
+        "django.db.backends": {"level": "INFO"},  # SQL parameters carry personal values
+    },
 }

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from kycdesk.services import housekeeping, media, reconcile, review, templates, webhooks
+from kycdesk.services import erase, housekeeping, media, reconcile, retention, review, templates, webhooks
 
 
 def process_delivery(delivery_id: int) -> str:
@@ -20,6 +20,18 @@ def retry_deliveries() -> int:
 
 def sync_templates() -> dict[str, int]:
     return templates.sync_all_templates()
+
+
+def vendor_erase(erasure_id: int) -> str:
+    return erase.call_vendor(erasure_id=erasure_id)
+
+
+def retry_vendor_erasures() -> int:
+    return erase.retry_vendor_calls(limit=500)
+
+
+def run_retention() -> dict[str, int]:
+    return retention.run()
 
 
 def reconcile_overdue() -> str:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import copy
+import importlib
 
 import pytest
 
@@ -25,7 +26,20 @@ def fake_vendor(settings):
     settings.KYCDESK_VENDORS = vendors
     FakeProvider.files = {}
     FakeProvider.created = []
+    FakeProvider.erase_calls = []
+    FakeProvider.erase_script = []
     return FakeProvider
+
+
+@pytest.fixture
+def erasing_vendor(fake_vendor, monkeypatch):
+    """The fake vendor offering both erase calls (like VULT); script answers in ``erase_script``."""
+    from providers.base import Capability
+
+    monkeypatch.setattr(
+        fake_vendor, "capabilities", fake_vendor.capabilities | {Capability.ANONYMIZE, Capability.DELETE}
+    )
+    return fake_vendor
 
 
 @pytest.fixture
@@ -55,19 +69,67 @@ def private_media(settings, tmp_path):
     return root
 
 
+def ensure_roles() -> None:
+    """The role groups as kycdesk/migrations/0002_roles.py makes them, when a transactional
+    test's flush has removed them (a flush keeps permissions, not data migrations' rows)."""
+    from django.contrib.auth.models import Group, Permission
+
+    roles = importlib.import_module("kycdesk.migrations.0002_roles").ROLES
+    for name, codenames in roles.items():
+        group, created = Group.objects.get_or_create(name=name)
+        if created:
+            group.permissions.set(Permission.objects.filter(content_type__app_label="kycdesk", codename__in=codenames))
+
+
+@pytest.fixture(autouse=True)
+def _roles_after_flush(request):
+    """Transactional tests start after another one's flush: give them the role groups back."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or "transactional_db" in request.fixturenames):
+        request.getfixturevalue("transactional_db")
+        ensure_roles()
+
+
 @pytest.fixture
 def make_user(db, django_user_model):
     from django.contrib.auth.models import Group
+
+    def role(name: str) -> Group:
+        ensure_roles()
+        return Group.objects.get(name=name)
 
     def make(username: str, *roles: str, **extra):
         user = django_user_model.objects.create_user(
             username=username, password="pw-not-used-1234", is_staff=True, **extra
         )
-        for role in roles:
-            user.groups.add(Group.objects.get(name=role))
+        for name in roles:
+            user.groups.add(role(name))
         return user
 
     return make
+
+
+@pytest.fixture
+def verified_login(db):
+    """Sign a user in on a test client as if they had passed both steps: password and TOTP.
+
+    ``verified_login(client, user)``; returns the user's confirmed TOTP device. Plain
+    ``force_login`` is enough while KYCDESK_REQUIRE_2FA is off (the test default).
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def login(client, user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="test device", confirmed=True)
+        client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return device
+
+    return login
 
 
 @pytest.fixture

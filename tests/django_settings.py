@@ -4,6 +4,7 @@ import os
 import tempfile
 
 os.environ.setdefault("Q_SYNC", "on")
+os.environ.setdefault("KYCDESK_REQUIRE_2FA", "off")  # tests that need it turn it on
 os.environ.setdefault("KYCDESK_SANDBOX", "on")
 os.environ.setdefault("PRIVATE_MEDIA_ROOT", tempfile.mkdtemp(prefix="kycdesk-test-media-"))
 

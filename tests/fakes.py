@@ -1,6 +1,7 @@
 """A provider that needs no vendor: it proves kycdesk's mechanisms without any vendor's JSON.
 
-Its "vendor JSON" is a tiny made-up shape: {"id", "state", "final", "at", "first_name", "fields"}.
+Its "vendor JSON" is a tiny made-up shape: {"id", "state", "final", "at", "first_name", "fields"},
+and optionally "last_name", "address", "document_number", "media".
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from providers.base import (
     Capability,
     Control,
     Document,
+    EraseOutcome,
     ExtractedField,
     FieldSource,
     LaunchRequest,
@@ -26,6 +28,7 @@ from providers.base import (
     MediaRef,
     Person,
     Provider,
+    ProviderError,
     Status,
     VerificationResult,
     WebhookNotice,
@@ -43,6 +46,12 @@ class FakeProvider(Provider):
     )
     files: ClassVar[dict[str, bytes]] = {}
     created: ClassVar[list[LaunchRequest]] = []
+    #: (operation, external_id) of every anonymize/delete call, in order.
+    erase_calls: ClassVar[list[tuple[str, str]]] = []
+    #: What the next erase calls answer, in order: an EraseOutcome, or an exception to raise
+    #: (ProviderError). Empty: done. Offered only when the test adds Capability.ANONYMIZE/DELETE
+    #: (the ``erasing_vendor`` fixture).
+    erase_script: ClassVar[list[EraseOutcome | Exception]] = []
 
     def create_session(self, request: LaunchRequest) -> LaunchResult:
         self.created.append(request)
@@ -92,12 +101,15 @@ class FakeProvider(Provider):
             final=bool(payload.get("final")),
             person=Person(
                 first_name=payload.get("first_name", ""),
+                last_name=payload.get("last_name", ""),
                 birth_date=dt.date(1984, 7, 11) if payload.get("first_name") else None,
+                address=payload.get("address", ""),
+                document_number=payload.get("document_number", ""),
             ),
             documents=(
                 Document(
                     type="id-card",
-                    number="X1",
+                    number=payload.get("document_number", "X1"),
                     fields=fields,
                     controls=(Control(name="mrzValidity", passed=True, confidence=1.0),),
                 ),
@@ -114,6 +126,24 @@ class FakeProvider(Provider):
         data = self.files[ref.key]
         for start in range(0, len(data), 4):
             yield data[start : start + 4]
+
+    def anonymize(self, external_id: str) -> EraseOutcome:
+        return self._erase("anonymize", external_id)
+
+    def delete(self, external_id: str) -> EraseOutcome:
+        return self._erase("delete", external_id)
+
+    def _erase(self, operation: str, external_id: str) -> EraseOutcome:
+        self.erase_calls.append((operation, external_id))
+        answer = self.erase_script.pop(0) if self.erase_script else EraseOutcome(done=True, message="Erased.")
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+def refusal(message: str = "Token has not expired yet.", *, status: int = 400) -> ProviderError:
+    """A vendor refusing an erase the way iDenfy does before a session's token expires."""
+    return ProviderError("datakeen", message, status=status, code="PARTNER_ERROR", retryable=False)
 
 
 def sign(body: bytes) -> str:

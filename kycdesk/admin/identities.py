@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from kycdesk.models import Identity, VerificationSession
 
 from .base import ReadOnlyInline, can_view_pii
+from .erase import EraseActionsMixin
 
 PII_FIELDS = ("first_name", "last_name", "birth_date", "nationality", "email", "phone", "address")
 
@@ -21,7 +22,7 @@ class SessionInline(ReadOnlyInline):
 
 
 @admin.register(Identity)
-class IdentityAdmin(admin.ModelAdmin):
+class IdentityAdmin(EraseActionsMixin, admin.ModelAdmin):
     list_display = ("reference", "last_name", "first_name", "nationality", "created_at", "legal_hold")
     list_filter = ("legal_hold",)
     search_fields = ("=reference", "last_name", "first_name", "=email")

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import path
 from django.utils.html import format_html
 
+from kycdesk.media import thumbnail_html
 from kycdesk.models import (
     CaseNote,
     Control,
@@ -20,6 +21,7 @@ from kycdesk.models import (
 )
 
 from .base import ReadOnlyAdmin, ReadOnlyInline, can_view_pii, pretty_json
+from .erase import EraseActionsMixin, VendorErasureInline
 from .launch import launch_view
 
 # What a user without view_pii may see of a case (appointment staff: the minimum).
@@ -41,8 +43,12 @@ class ControlInline(ReadOnlyInline):
 
 class MediaInline(ReadOnlyInline):
     model = Media
-    fields = ("kind", "state", "content_type", "size", "sha256", "fetched_at", "last_error")
+    fields = ("preview", "kind", "state", "content_type", "size", "sha256", "fetched_at", "last_error")
     readonly_fields = fields
+
+    @admin.display(description="File")
+    def preview(self, obj: Media) -> str:
+        return thumbnail_html(obj) or "—"
 
 
 class DecisionInline(ReadOnlyInline):
@@ -64,7 +70,7 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(VerificationSession)
-class VerificationSessionAdmin(ReadOnlyAdmin):
+class VerificationSessionAdmin(EraseActionsMixin, ReadOnlyAdmin):
     list_display = ("external_id", "vendor", "status", "vendor_status", "decision_state", "identity", "created_at")
     list_filter = ("vendor", "status", "decision_state")
     search_fields = ("=external_id", "=identity__reference")
@@ -88,7 +94,15 @@ class VerificationSessionAdmin(ReadOnlyAdmin):
     def get_inlines(self, request: HttpRequest, obj: Any) -> list[type]:
         if not can_view_pii(request):
             return []
-        return [DocumentInline, ControlInline, MediaInline, DecisionInline, NoteInline, EventInline]
+        return [
+            DocumentInline,
+            ControlInline,
+            MediaInline,
+            DecisionInline,
+            NoteInline,
+            EventInline,
+            VendorErasureInline,
+        ]
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         fields = list(MINIMAL_FIELDS)

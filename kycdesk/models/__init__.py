@@ -5,6 +5,7 @@ from .audit import AuditEntry
 from .case import Case
 from .choices import OPEN_STATUSES, SessionStatus, Vendor
 from .document import Control, Document, ExtractedField
+from .erasure import VendorErasure
 from .identity import Identity
 from .media import Media
 from .review import CaseNote, ReviewDecision, SessionEvent
@@ -29,6 +30,7 @@ __all__ = [
     "SessionStatus",
     "Template",
     "Vendor",
+    "VendorErasure",
     "VerificationSession",
     "VideoAgent",
     "WebhookDelivery",

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import tempfile
+from typing import BinaryIO
 
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from kycdesk.models import Media
 from kycdesk.services.vendors import get_provider
@@ -20,11 +24,28 @@ EXTENSIONS = {
     "image/jpeg": ".jpg",
     "image/png": ".png",
     "image/webp": ".webp",
+    "image/gif": ".gif",
+    "image/tiff": ".tif",
+    "image/bmp": ".bmp",
+    "image/heic": ".heic",
+    "image/avif": ".avif",
     "application/pdf": ".pdf",
     "video/webm": ".webm",
+    "video/x-matroska": ".mkv",
     "video/mp4": ".mp4",
-    "image/gif": ".gif",
+    "video/quicktime": ".mov",
+    "video/ogg": ".ogv",
+    "audio/wav": ".wav",
+    "audio/mpeg": ".mp3",
+    "application/zip": ".zip",
 }
+HEAD_BYTES = 64  # enough for every signature below (the EBML DocType sits within the first 40)
+#: Pillow's format names for the image types it can confirm.
+PILLOW_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif",
+                "TIFF": "image/tiff", "BMP": "image/bmp"}  # fmt: skip
+#: ISO base media (ftyp) brands: HEIF images, QuickTime; any other brand is MP4 video.
+FTYP_BRANDS = {b"heic": "image/heic", b"heix": "image/heic", b"mif1": "image/heic", b"avif": "image/avif",
+               b"qt  ": "video/quicktime"}  # fmt: skip
 
 
 def sniff_content_type(head: bytes) -> str:
@@ -37,13 +58,87 @@ def sniff_content_type(head: bytes) -> str:
         return "application/pdf"
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp"
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return "audio/wav"
     if head.startswith(b"\x1a\x45\xdf\xa3"):
-        return "video/webm"
+        # EBML: WebM and Matroska differ only in the DocType element.
+        return "video/x-matroska" if b"matroska" in head[:HEAD_BYTES] else "video/webm"
     if head[4:8] == b"ftyp":
-        return "video/mp4"
+        return FTYP_BRANDS.get(head[8:12], "video/mp4")
     if head.startswith((b"GIF87a", b"GIF89a")):
         return "image/gif"
+    if head.startswith((b"II*\x00", b"MM\x00*")):
+        return "image/tiff"
+    if head.startswith(b"BM") and len(head) >= 14:
+        return "image/bmp"
+    if head.startswith(b"OggS"):
+        return "video/ogg"
+    if head.startswith(b"ID3"):
+        return "audio/mpeg"
+    if head.startswith(b"PK\x03\x04"):
+        return "application/zip"
     return "application/octet-stream"
+
+
+def sniff_file(fileobj: BinaryIO) -> str:
+    """The type of an open file, from its bytes: the signature, then Pillow for images (a file
+    that starts like an image but that Pillow cannot read is not served as one). Only the
+    header is parsed; the position is restored."""
+    position = fileobj.tell()
+    try:
+        fileobj.seek(0)
+        content_type = sniff_content_type(fileobj.read(HEAD_BYTES))
+        pillow_decides = content_type.startswith("image/") or content_type == "application/octet-stream"
+        if pillow_decides and content_type not in ("image/heic", "image/avif"):
+            fileobj.seek(0)
+            try:
+                with Image.open(fileobj) as image:  # lazy: reads the header only
+                    content_type = PILLOW_TYPES.get(image.format or "", "application/octet-stream")
+            except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+                content_type = "application/octet-stream"
+        return content_type
+    finally:
+        fileobj.seek(position)
+
+
+# --- thumbnails --------------------------------------------------------------------------------
+
+THUMBNAIL_SIZES = (160, 320, 640)
+
+
+def thumbnail_name(media: Media, size: int) -> str:
+    """In the case's own folder, so that erasing the case removes its thumbnails too."""
+    return f"media/{media.session.vendor}/{media.session_id}/thumbs/{media.pk}-{size}.jpg"
+
+
+def thumbnail(media: Media, size: int, *, max_pixels: int) -> str | None:
+    """The stored name of a JPEG thumbnail of ``media`` (made once, then cached), or None when
+    the file is not an image Pillow reads or is larger than ``max_pixels``.
+
+    The size is checked from the header before anything is decoded; JPEG draft mode decodes at
+    a reduced scale (shared/notes/admin-at-scale.md).
+    """
+    if size not in THUMBNAIL_SIZES or not media.file:
+        return None
+    name = thumbnail_name(media, size)
+    storage = media.file.storage
+    if storage.exists(name):
+        return name
+    output = io.BytesIO()
+    try:
+        with media.file.open("rb") as source, Image.open(source) as image:
+            if image.width * image.height > max_pixels:
+                return None
+            image.draft("RGB", (size, size))
+            small = ImageOps.exif_transpose(image)
+            small.thumbnail((size, size), reducing_gap=2.0)
+            small.convert("RGB").save(output, "JPEG", quality=80)
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError):
+        return None
+    saved = storage.save(name, ContentFile(output.getvalue()))
+    if saved != name:  # another request made it at the same moment
+        storage.delete(saved)
+    return name
 
 
 def download_media(*, media_id: int) -> str:
@@ -65,8 +160,8 @@ def download_media(*, media_id: int) -> str:
     try:
         with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as buffer:
             for chunk in provider.fetch_media(media.session.external_id, ref):
-                if len(head) < 16:
-                    head += chunk[:16]
+                if len(head) < HEAD_BYTES:
+                    head += chunk[: HEAD_BYTES - len(head)]
                 digest.update(chunk)
                 size += len(chunk)
                 buffer.write(chunk)
@@ -78,6 +173,8 @@ def download_media(*, media_id: int) -> str:
                     final=True,
                 )
             content_type = sniff_content_type(head)
+            if content_type == "application/octet-stream":
+                content_type = sniff_file(buffer)  # Pillow knows image formats we have no signature for
             buffer.seek(0)
             with transaction.atomic():
                 locked = Media.objects.select_for_update().get(pk=media.pk)

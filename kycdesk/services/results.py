@@ -194,6 +194,9 @@ def apply_result(*, result: VerificationResult, source: str, create_missing: boo
         )
         session = queryset.get(vendor=result.vendor, external_id=result.external_id)
 
+    if session.anonymized_at is not None:
+        # An erased case takes no personal data back, whatever the vendor still sends.
+        return ApplyOutcome(session, applied=False, reason="the case was erased")
     digest = fingerprint(result)
     if digest == session.result_fingerprint:
         VerificationSession.objects.filter(pk=session.pk).update(last_synced_at=now)

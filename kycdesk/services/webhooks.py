@@ -13,7 +13,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from kycdesk.models import VerificationSession, WebhookDelivery
-from kycdesk.services import results
+from kycdesk.services import erase, results
 from kycdesk.services.vendors import get_provider
 from providers.base import Capability, MalformedPayload, ProviderError, WebhookRejected
 
@@ -152,6 +152,8 @@ def process_delivery(*, delivery_id: int) -> str:
             setattr(delivery, name, value)
         session = VerificationSession.objects.filter(vendor=delivery.vendor, external_id=notice.external_id).first()
         delivery.session = session  # duplicates too: they belong in the case's history
+        if erase.was_erased(delivery.vendor, notice.external_id, session):
+            erase.scrub_delivery(delivery)  # a late delivery for an erased case keeps no personal data
         if (
             notice.dedupe_key
             and WebhookDelivery.objects.filter(

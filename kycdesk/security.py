@@ -1,0 +1,74 @@
+"""Request-level protections: two-factor login for staff, and the Content-Security-Policy header."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django_otp import devices_for_user
+
+# Paths a signed-in but not yet verified staff member may reach: the login and OTP steps
+# themselves, logout, and the static files those pages need.
+OTP_EXEMPT_PREFIXES = ("/admin/login/", "/admin/logout/", "/admin/otp/", "/static/")
+# The vendor simulators stand in for the vendors' own sites: our policy is not theirs.
+CSP_EXEMPT_PREFIXES = ("/sandbox/",)
+
+
+def has_confirmed_device(user) -> bool:
+    return any(True for _ in devices_for_user(user, confirmed=True))
+
+
+class RequireOTPMiddleware:
+    """Staff who signed in with a password but have not passed the TOTP step are sent to it
+    (or to enrolment when they have no device yet) before any admin page or media file.
+
+    Read on every request, so a test can turn KYCDESK_REQUIRE_2FA on with the settings fixture.
+    Must come after django_otp's OTPMiddleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._must_verify(request):
+            step = "kycdesk-otp-verify" if has_confirmed_device(request.user) else "kycdesk-otp-setup"
+            return HttpResponseRedirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+    @staticmethod
+    def _must_verify(request: HttpRequest) -> bool:
+        if not getattr(settings, "KYCDESK_REQUIRE_2FA", False):
+            return False
+        if not request.path.startswith("/admin/") or request.path.startswith(OTP_EXEMPT_PREFIXES):
+            return False
+        user = request.user
+        return bool(user.is_authenticated and user.is_staff and not user.is_verified())
+
+
+def policy_header(policy: Mapping[str, Sequence[str]]) -> str:
+    return "; ".join(f"{directive} {' '.join(sources)}".strip() for directive, sources in policy.items())
+
+
+class ContentSecurityPolicyMiddleware:
+    """Adds KYCDESK_CSP as Content-Security-Policy (Django 5.2 has no built-in CSP).
+
+    A view that sets its own policy keeps it. KYCDESK_CSP_REPORT_ONLY sends the report-only
+    header instead, to try a stricter policy without breaking pages.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        policy = getattr(settings, "KYCDESK_CSP", None)
+        if not policy or request.path.startswith(CSP_EXEMPT_PREFIXES):
+            return response
+        report_only = getattr(settings, "KYCDESK_CSP_REPORT_ONLY", False)
+        header = "Content-Security-Policy-Report-Only" if report_only else "Content-Security-Policy"
+        if "Content-Security-Policy" not in response and header not in response:
+            response[header] = policy_header(policy)
+        return response
