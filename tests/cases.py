@@ -5,6 +5,7 @@ vendor's JSON is involved, so the review workspace is tested vendor-agnostically
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 
 from django.utils import timezone
@@ -133,3 +134,12 @@ def make_case(
         m.save(update_fields=["state", "content_type"])
     session.refresh_from_db()
     return session
+
+
+def png(width: int = 8, height: int = 8) -> bytes:
+    """A real (tiny) PNG: the media view decides the type from the bytes."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), "white").save(buffer, "PNG")
+    return buffer.getvalue()

@@ -219,6 +219,7 @@ def case_page(model_admin: admin.ModelAdmin, request: HttpRequest, pk: int) -> H
         can_note=request.user.has_perm("kycdesk.add_casenote"),
         can_launch=request.user.has_perm("kycdesk.launch_verification"),
         can_audit=can_see_audit(request),
+        can_erase=request.user.has_perm("kycdesk.erase_case") and session.anonymized_at is None,
         audit_url=audit_trail_url(session.pk),
         launch_vendors=launchable_vendors() if request.user.has_perm("kycdesk.launch_verification") else [],
         **_decision_context(request, session, pending),

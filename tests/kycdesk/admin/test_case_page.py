@@ -19,7 +19,7 @@ from kycdesk.models import (
 )
 from kycdesk.services import review
 from providers.base import Status
-from tests.cases import make_case
+from tests.cases import make_case, png
 
 pytestmark = pytest.mark.django_db
 
@@ -171,7 +171,7 @@ class TestAuditOfLooks:
         client.force_login(officer)
         case = make_case()
         media = Media.objects.get(session=case, kind="selfie")
-        media.file.save("selfie.png", ContentFile(b"\x89PNG\r\n\x1a\nfake"), save=True)
+        media.file.save("selfie.png", ContentFile(png()), save=True)
 
         client.get(f"/admin/media/{media.pk}/")
         client.get(f"/admin/media/{media.pk}/?download=1")

@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 
 from kycdesk.models import AuditEntry, CaseNote, DecisionState, Media, ReviewDecision, VerificationSession
 from kycdesk.services import review
-from tests.cases import make_case
+from tests.cases import make_case, png
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ OFFICER, MANAGER, STAFF = "officer", "manager", "appointment_staff"
 def world(manager, second_manager, officer, appointment_staff, private_media, fake_vendor):
     case = make_case()
     media = Media.objects.get(session=case, kind="selfie")
-    media.file.save("selfie.png", ContentFile(b"\x89PNG\r\n\x1a\nfake"), save=True)
+    media.file.save("selfie.png", ContentFile(png()), save=True)
     pending = make_case()
     review.decide(
         session_id=pending.pk, user=second_manager, outcome="approve", reason_code="verified_manually", comment="x"
@@ -62,6 +62,9 @@ ACTIONS = {
     "request a new verification": lambda c, w: c.get(
         f"/admin/kycdesk/case/{w['case'].pk}/renew/", {"vendor": "datakeen"}
     ),
+    "erase (the case page's anonymise button)": lambda c, w: c.post(
+        "/admin/kycdesk/verificationsession/", {"action": "anonymise_selected", "_selected_action": [w["case"].pk]}
+    ),
 }
 
 # What happened when the action was allowed (checked only then).
@@ -102,6 +105,8 @@ MATRIX = {
     "give a second approval": {OFFICER: 403, MANAGER: 302, STAFF: 403},
     "write a note": {OFFICER: 302, MANAGER: 302, STAFF: 403},
     "request a new verification": {OFFICER: 302, MANAGER: 302, STAFF: 403},
+    # a manager gets the erase confirmation page; for the others the choice is not an action
+    "erase (the case page's anonymise button)": {OFFICER: "refused", MANAGER: "confirm", STAFF: "refused"},
 }
 
 
@@ -113,6 +118,10 @@ def test_each_role_may_do_exactly_what_its_row_says(client, request, world, role
     response = ACTIONS[action](client, world)
 
     expected = MATRIX[action][role]
+    if action.startswith("erase"):
+        assert response.status_code == 200
+        assert ('name="confirm" value="yes"' in response.content.decode()) is (expected == "confirm")
+        return
     if expected == "refused":  # an admin action the role is not offered: Django ignores the choice
         assert response.status_code == 302
         assert VerificationSession.objects.get(pk=world["case"].pk).assigned_to is None
@@ -149,7 +158,7 @@ def test_officers_are_not_offered_decisions_and_managers_are(client, officer, ma
     assert f"/admin/kycdesk/case/{case.pk}/decide/" in manager_page
 
 
-def test_only_managers_are_shown_the_audit_and_the_reassign_form(client, officer, manager):
+def test_only_managers_are_shown_the_audit_reassign_and_erase_forms(client, officer, manager):
     case = make_case()
 
     client.force_login(officer)
@@ -158,6 +167,7 @@ def test_only_managers_are_shown_the_audit_and_the_reassign_form(client, officer
     manager_page = client.get(f"/admin/kycdesk/case/{case.pk}/").content.decode()
 
     assert "Audit trail of this case" not in officer_page and "Audit trail of this case" in manager_page
+    assert "anonymise_selected" not in officer_page and "anonymise_selected" in manager_page
     assert "/reassign/" not in officer_page and "/reassign/" in manager_page
     assert "kd-ev-audit" not in officer_page and "kd-ev-audit" in manager_page
 
