@@ -87,7 +87,7 @@ class TestWhatTheReviewerSees:
 
         html = page(as_manager, case)
 
-        assert f'<object data="/admin/media/{pdf.pk}/" type="application/pdf"' in html
+        assert f'<iframe src="/admin/media/{pdf.pk}/" class="kd-pdf"' in html
         assert f'<video controls preload="metadata" class="kd-video" src="/admin/media/{video.pk}/">' in html
 
     def test_media_not_yet_downloaded_say_so_instead_of_linking(self, as_manager):
