@@ -61,6 +61,12 @@ SCHEDULES: list[ScheduleSpec] = [
         "Sandbox only (a no-op otherwise): the simulated vendors retry webhooks kycdesk did not accept.",
     ),
     ScheduleSpec(
+        "poll-sessions",
+        "kycdesk.tasks.poll_sessions",
+        1,
+        "Ask vendors without a result webhook (Identomat) about open sessions that are due, with backoff.",
+    ),
+    ScheduleSpec(
         "release-claims",
         "kycdesk.tasks.release_claims",
         5,

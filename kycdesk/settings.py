@@ -139,6 +139,8 @@ KYCDESK_HTTP_MAX_RETRIES = env.int("KYCDESK_HTTP_MAX_RETRIES", default=3)
 KYCDESK_LOW_CONFIDENCE = env.float("KYCDESK_LOW_CONFIDENCE", default=0.8)
 KYCDESK_RECONCILE_GRACE_MINUTES = env.int("KYCDESK_RECONCILE_GRACE_MINUTES", default=30)
 KYCDESK_REFUSED_DELIVERY_DAYS = env.int("KYCDESK_REFUSED_DELIVERY_DAYS", default=30)
+# Polling vendors (Identomat): a session still in progress this long after launch is given up as expired.
+KYCDESK_POLL_GIVE_UP_HOURS = env.int("KYCDESK_POLL_GIVE_UP_HOURS", default=24)
 
 # --- review workspace (read at call time, so tests and operators can change them) ---------------
 KYCDESK_SLA_AMBER_HOURS = env.float("KYCDESK_SLA_AMBER_HOURS", default=24.0)
@@ -225,6 +227,12 @@ if KYCDESK_SANDBOX:
         "VULT_TOKEN_URL", default=f"{KYCDESK_PUBLIC_URL}/sandbox/vult/oauth/token"
     )
     KYCDESK_VENDORS["identomat"]["secret_key"] = secret("IDENTOMAT_SECRET_KEY", default="")
+# Identomat's person link is on its widget host, not under the API's base URL; empty means
+# https://widget.identomat.com/. A path is taken on KYCDESK_PUBLIC_URL: in sandbox mode the link
+# opens the simulator's person page.
+KYCDESK_VENDORS["identomat"]["widget_url"] = env.str(
+    "IDENTOMAT_WIDGET_URL", default="/sandbox/identomat/widget/" if KYCDESK_SANDBOX else ""
+)
 
 # --- personal data: retention (kycdesk.services.retention; 0 turns a rule off) and thumbnails ----
 KYCDESK_RETENTION_ANONYMISE_DAYS = env.int("KYCDESK_RETENTION_ANONYMISE_DAYS", default=5 * 365)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from kycdesk.services import erase, housekeeping, media, reconcile, retention, review, templates, webhooks
+from kycdesk.services import erase, housekeeping, media, polling, reconcile, retention, review, templates, webhooks
 
 
 def process_delivery(delivery_id: int) -> str:
@@ -41,6 +41,14 @@ def reconcile_overdue() -> str:
 
 def prune_refused_deliveries() -> int:
     return housekeeping.prune_refused_deliveries()
+
+
+def poll_sessions() -> int:
+    return polling.enqueue_due(limit=500)
+
+
+def poll_session(session_id: int) -> str:
+    return polling.poll_session(session_id=session_id)
 
 
 def release_claims() -> int:

@@ -338,12 +338,13 @@ class Provider:
     def fetch_result(self, external_id: str) -> VerificationResult:
         raise NotImplementedError
 
-    def fetch_result_after(self, notice: WebhookNotice) -> VerificationResult:
+    def fetch_result_after(self, notice: WebhookNotice) -> VerificationResult | None:
         """The authoritative result after a verified notice (kycdesk's webhook task calls this).
 
         The notice is a hint, so by default this is ``fetch_result(notice.external_id)``. A vendor
         whose API result lacks the verdict only its notice carries (Datakeen's ``newStatus``)
-        overrides it to combine the two.
+        overrides it to combine the two. None: the notice is not about a result (nothing pulled,
+        nothing applied; the stored delivery keeps it).
         """
         return self.fetch_result(notice.external_id)
 

@@ -91,7 +91,20 @@ def _roles_after_flush(request):
 
 
 @pytest.fixture
-def make_user(db, django_user_model):
+def roles(db):
+    """The staff roles as migration 0002_roles makes them. A transactional test's flush deletes
+    them (data from migrations does not survive it), so tests that need them ask for this."""
+    import importlib
+
+    from django.contrib.auth.models import Group, Permission
+
+    for name, codenames in importlib.import_module("kycdesk.migrations.0002_roles").ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(Permission.objects.filter(content_type__app_label="kycdesk", codename__in=codenames))
+
+
+@pytest.fixture
+def make_user(db, django_user_model, roles):
     from django.contrib.auth.models import Group
 
     def role(name: str) -> Group:

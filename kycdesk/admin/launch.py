@@ -74,9 +74,14 @@ def launch_view(model_admin: admin.ModelAdmin, request: HttpRequest, vendor: str
         return render(request, "admin/kycdesk/launch.html", context)
     if vendor not in dict(available):
         raise Http404("This vendor is not enabled.")
+    warnings: list[str] = []
     if request.method == "POST":
         form = launch_form_for(vendor, request.POST, request.FILES)
-        if form.is_valid():
+        # An open session for this person: launching again may be billed (iDenfy says so), so the
+        # warning must be seen and confirmed before the vendor is called, not after.
+        warnings = launch.open_session_warnings(vendor=vendor, reference=request.POST.get("reference", "").strip())
+        confirmed = not warnings or request.POST.get("confirm_relaunch") == "on"
+        if form.is_valid() and confirmed:
             template = Template.objects.filter(pk=form.cleaned_data.get("template") or None, vendor=vendor).first()
             try:
                 session = launch.launch_session(
@@ -99,9 +104,5 @@ def launch_view(model_admin: admin.ModelAdmin, request: HttpRequest, vendor: str
                 return HttpResponseRedirect(reverse("admin:kycdesk_verificationsession_change", args=[session.pk]))
     else:
         form = launch_form_for(vendor, initial=identity_initial(replaces))
-    context.update(
-        form=form,
-        vendor_label=dict(available)[vendor],
-        warnings=launch.open_session_warnings(vendor=vendor, reference=request.POST.get("reference", "")),
-    )
+    context.update(form=form, vendor_label=dict(available)[vendor], warnings=warnings)
     return render(request, "admin/kycdesk/launch.html", context)

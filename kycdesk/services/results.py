@@ -61,6 +61,9 @@ def fingerprint(result: VerificationResult) -> str:
     content = result_as_dict(result)
     content.pop("raw", None)
     content.pop("observed_at", None)
+    # Pre-signed file links (iDenfy's fileUrls) change with every pull: the file does not.
+    for ref in content.get("media", []):
+        ref.pop("url", None)
     return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
 
 

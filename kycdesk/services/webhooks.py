@@ -75,6 +75,10 @@ def receive_delivery(
         _refuse(delivery, f"Body of {size} bytes is over the {settings.KYCDESK_WEBHOOK_MAX_BYTES}-byte limit.")
         return Intake(413, delivery, "Payload too large.")
     provider = get_provider(vendor)
+    if not provider.supports(Capability.WEBHOOKS):
+        # A polling vendor (Identomat) sends no result webhook: nothing here may be trusted or parsed.
+        _refuse(delivery, f"{vendor} sends no result webhook; its sessions are polled.")
+        return Intake(404, delivery, "This vendor sends no webhooks.")
     try:
         provider.verify_webhook(headers, body, path_token)
     except WebhookRejected as exc:
@@ -173,6 +177,8 @@ def process_delivery(*, delivery_id: int) -> str:
             elif notice.result is not None:
                 result = notice.result
             else:
+                continue
+            if result is None:  # a notice that is not about a result (iDenfy DOCUMENT_EXPIRATION)
                 continue
             applied = results.apply_result(result=result, source="webhook")
         except ProviderError as exc:

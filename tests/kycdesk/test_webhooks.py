@@ -140,3 +140,12 @@ def test_a_broker_outage_still_acknowledges_a_stored_delivery(client, session, m
 
     assert response.status_code == 200
     assert WebhookDelivery.objects.get().state == "received"  # the retry sweep will queue it
+
+
+def test_a_delivery_for_a_polling_vendor_is_stored_refused_and_answered_404(client):
+    response = client.post("/webhooks/identomat/", data=b'{"result": "approved"}', content_type="application/json")
+
+    delivery = WebhookDelivery.objects.get()
+    assert response.status_code == 404
+    assert (delivery.verdict, delivery.state) == ("refused", "ignored")
+    assert "polled" in delivery.last_error

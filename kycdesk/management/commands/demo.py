@@ -24,6 +24,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.management.base import BaseCommand, CommandError
 
 from kycdesk.models import VerificationSession
+from kycdesk.services import polling
 from kycdesk.services.launch import launch_session
 from kycdesk.services.vendors import enabled_codes
 from providers.base import LaunchRequest, ProviderError
@@ -117,6 +118,9 @@ class Command(BaseCommand):
                 keys = [*(simulator.demo_outcomes or [o.key for o in simulator.outcomes]), IN_PROGRESS]
                 for index, key in enumerate(keys):
                     made += self.make_case(code, key, index)
+            # Vendors without a result webhook (Identomat) are polled: ask once now, so their
+            # outcomes show at once rather than at the schedule's next run.
+            polling.enqueue_due(limit=500)
         self.stdout.write(f"Demo ready: {made} new cases.")
 
     def make_users(self) -> None:

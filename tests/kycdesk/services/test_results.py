@@ -1,5 +1,6 @@
 """apply_result: idempotent, and never lets an older or non-final result replace a newer final one."""
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -138,3 +139,17 @@ def test_an_unknown_session_is_an_error_unless_asked_to_create_it():
     outcome = apply_result(result=result(), source="import", create_missing=True)
 
     assert outcome.session.identity.reference == "import:datakeen:s1"
+
+
+def test_a_fresh_pre_signed_link_alone_is_not_a_new_result(session):
+    first = result()
+    apply_result(result=first, source="pull")
+    before = snapshot(session)
+    relinked = dataclasses.replace(
+        first, media=tuple(dataclasses.replace(m, url="https://files.example/front?Signature=new") for m in first.media)
+    )
+
+    outcome = apply_result(result=relinked, source="pull")
+
+    assert (outcome.applied, outcome.reason) == (False, "unchanged")
+    assert snapshot(session) == before

@@ -42,12 +42,25 @@ def finished_session(code: str, reference: str = "fault-1") -> VerificationSessi
     return session
 
 
+def logs_in(provider) -> bool:
+    """Whether the vendor's auth can log in afresh; static keys (Identomat's company key and
+    optional HMAC) cannot, so a 401 is final for them (providers.http: ``refreshable``)."""
+    auth = getattr(getattr(getattr(provider, "client", None), "http", None), "auth", None)
+    return auth is not None and getattr(auth, "refreshable", True)
+
+
 @pytest.mark.parametrize("kind", ["401", "expire_tokens"])
 def test_an_auth_fault_costs_one_fresh_login_and_the_call_succeeds(sandbox_live, code, kind):
     session = finished_session(code)
     faults.set_fault(code, kind)
+    provider = get_provider(code)
+    if kind == "401" and not logs_in(provider):
+        with pytest.raises(ProviderError) as caught:
+            provider.fetch_result(session.external_id)
+        assert (caught.value.status, caught.value.retryable) == (401, False)
+        return
 
-    result = get_provider(code).fetch_result(session.external_id)
+    result = provider.fetch_result(session.external_id)
 
     assert result.external_id == session.external_id
 
