@@ -67,6 +67,12 @@ SCHEDULES: list[ScheduleSpec] = [
         "Ask vendors without a result webhook (Identomat) about open sessions that are due, with backoff.",
     ),
     ScheduleSpec(
+        "vult-identities",
+        "kycdesk.tasks.sync_vult_identities",
+        24 * 60,
+        "Mirror VULT's identities onto kycdesk identities (identity_id in vendor_ids).",
+    ),
+    ScheduleSpec(
         "release-claims",
         "kycdesk.tasks.release_claims",
         5,

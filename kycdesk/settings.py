@@ -206,6 +206,7 @@ KYCDESK_VENDORS = {
         client_secret="VULT_CLIENT_SECRET",
         token_url="VULT_TOKEN_URL",
         webhook_token="VULT_WEBHOOK_TOKEN",
+        capture_url="VULT_CAPTURE_URL",
     ),
     "identomat": _vendor(
         "identomat",
@@ -226,6 +227,8 @@ if KYCDESK_SANDBOX:
     KYCDESK_VENDORS["vult"]["token_url"] = env.str(
         "VULT_TOKEN_URL", default=f"{KYCDESK_PUBLIC_URL}/sandbox/vult/oauth/token"
     )
+    # The person's page: VULT captures with its SDK in our app; the sandbox serves a stand-in.
+    KYCDESK_VENDORS["vult"]["capture_url"] = env.str("VULT_CAPTURE_URL", default="{base_url}capture/{session_id}/")
     KYCDESK_VENDORS["identomat"]["secret_key"] = secret("IDENTOMAT_SECRET_KEY", default="")
 # Identomat's person link is on its widget host, not under the API's base URL; empty means
 # https://widget.identomat.com/. A path is taken on KYCDESK_PUBLIC_URL: in sandbox mode the link

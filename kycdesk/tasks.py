@@ -3,7 +3,18 @@
 
 from __future__ import annotations
 
-from kycdesk.services import erase, housekeeping, media, polling, reconcile, retention, review, templates, webhooks
+from kycdesk.services import (
+    erase,
+    housekeeping,
+    media,
+    polling,
+    reconcile,
+    retention,
+    review,
+    templates,
+    vult_identities,
+    webhooks,
+)
 
 
 def process_delivery(delivery_id: int) -> str:
@@ -49,6 +60,10 @@ def poll_sessions() -> int:
 
 def poll_session(session_id: int) -> str:
     return polling.poll_session(session_id=session_id)
+
+
+def sync_vult_identities() -> dict[str, int]:
+    return vult_identities.sync_if_enabled()
 
 
 def release_claims() -> int:

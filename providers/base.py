@@ -188,6 +188,9 @@ class VerificationResult:
     completed_at: dt.datetime | None = None
     observed_at: dt.datetime | None = None  # the vendor's time for this state, for ordering
     sections: tuple[Section, ...] = ()
+    #: The vendor's own id for the person, when it keeps one across sessions (VULT identity_id):
+    #: kycdesk keeps it in Identity.vendor_ids[vendor].
+    vendor_identity_id: str = ""
     raw: Mapping[str, Any] = field(default_factory=dict)
 
 

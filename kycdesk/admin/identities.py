@@ -9,6 +9,7 @@ from kycdesk.models import Identity, VerificationSession
 
 from .base import ReadOnlyInline, can_view_pii
 from .erase import EraseActionsMixin
+from .vult import VultIdentityAdminMixin
 
 PII_FIELDS = ("first_name", "last_name", "birth_date", "nationality", "email", "phone", "address")
 
@@ -22,7 +23,7 @@ class SessionInline(ReadOnlyInline):
 
 
 @admin.register(Identity)
-class IdentityAdmin(EraseActionsMixin, admin.ModelAdmin):
+class IdentityAdmin(VultIdentityAdminMixin, EraseActionsMixin, admin.ModelAdmin):
     list_display = ("reference", "last_name", "first_name", "nationality", "created_at", "legal_hold")
     list_filter = ("legal_hold",)
     search_fields = ("=reference", "last_name", "first_name", "=email")

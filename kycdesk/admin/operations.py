@@ -15,6 +15,7 @@ from kycdesk.services.vendors import enabled_codes, supports
 from providers.base import Capability, ProviderError
 
 from .base import ReadOnlyAdmin
+from .vult import VultWebhookAdminMixin
 
 
 @admin.register(Template)
@@ -47,7 +48,7 @@ class TemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookSubscription)
-class WebhookSubscriptionAdmin(ReadOnlyAdmin):
+class WebhookSubscriptionAdmin(VultWebhookAdminMixin, ReadOnlyAdmin):
     list_display = ("vendor", "name", "url", "vendor_status", "synced_at")
     list_filter = ("vendor",)
 

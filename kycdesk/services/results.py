@@ -175,6 +175,14 @@ def _sync_media(session: VerificationSession, result: VerificationResult, docume
     return pending
 
 
+def _link_vendor_identity(session: VerificationSession, result: VerificationResult) -> None:
+    """Keep the vendor's id for the person (VULT identity_id) on our identity."""
+    identity = session.identity
+    if result.vendor_identity_id and identity.vendor_ids.get(result.vendor) != result.vendor_identity_id:
+        identity.vendor_ids = {**identity.vendor_ids, result.vendor: result.vendor_identity_id}
+        identity.save(update_fields=["vendor_ids", "updated_at"])
+
+
 def _identity_for_import(vendor: str, external_id: str) -> Identity:
     identity, _ = Identity.objects.get_or_create(reference=f"import:{vendor}:{external_id}"[:100])
     return identity
@@ -232,6 +240,7 @@ def apply_result(*, result: VerificationResult, source: str, create_missing: boo
     session.completed_at = result.completed_at or session.completed_at or (now if result.status.is_outcome else None)
     session.last_synced_at = now
     session.save()
+    _link_vendor_identity(session, result)
     documents = _replace_documents(session, result)
     pending = _sync_media(session, result, documents)
     change = f"{previous} → {session.status}" if previous != session.status else f"still {session.status}"

@@ -199,3 +199,50 @@ def datakeen_live(request) -> list[str]:
         if key in ("username", "password", "webhook_token") and value
     ]
     return [*PERSONAL, f"SPEC{session.external_id[-5:].upper()}", *credentials]
+
+
+def vult_live(request) -> list[str]:
+    """VULT end to end over HTTP against its simulator: OAuth2 token, launch, the person finishes,
+    webhook to our secret URL, pulls, media and a view, an IDA session and its document, a 401
+    and a fresh token, then anonymise (VULT's anonymize call is made)."""
+    from django.conf import settings
+
+    from kycdesk.models import Media
+    from kycdesk.services import erase, launch, vult_identities
+    from providers.sandbox import faults
+    from providers.sandbox.models import SimSession, SimToken
+    from providers.sandbox.testing import finish
+
+    request.getfixturevalue("sandbox_live")
+    request.getfixturevalue("private_media")
+    client = request.getfixturevalue("client")
+    make_user = request.getfixturevalue("make_user")
+    session = launch.launch_session(
+        vendor="vult",
+        request=LaunchRequest(reference="CUST-VULT-LOG", first_name=NAME, last_name=SURNAME, birth_date=BIRTH),
+        user=None,
+    )
+    finish(session.link, "verified")
+    vendor_person = SimSession.objects.get(vendor="vult", external_id=session.external_id).data["document"]
+    manager = make_user("vult-manager", "Compliance manager")
+    client.force_login(manager)
+    for media in Media.objects.filter(session=session, state="stored"):
+        client.get(f"/admin/media/{media.pk}/")
+    session.refresh_from_db()
+    identity = session.identity  # now linked to its VULT identity
+    ida = vult_identities.start_ida_session(identity=identity, actor=manager)
+    finish(ida.link, "authenticated")
+    client.get(f"/admin/kycdesk/identity/{identity.pk}/change/")
+    client.get(f"/admin/kycdesk/identity/{identity.pk}/vult/ida/{ida.external_id}/document/")
+    faults.set_fault("vult", "401")
+    vult_identities.panel(identity)
+    erase.erase_case(session.pk, mode=erase.ANONYMISE, actor=manager, reason="subject_request")
+    credentials = [
+        value
+        for key, value in settings.KYCDESK_VENDORS["vult"].items()
+        if key in ("client_id", "client_secret", "webhook_token") and value
+    ]
+    issued = list(SimToken.objects.filter(vendor="vult").values_list("token", flat=True))
+    assert len(issued) == 2  # the 401 made a fresh login
+    person = [vendor_person[k] for k in ("last_name", "document_number", "birth_date", "street")]
+    return [*PERSONAL, "CUST-VULT-LOG", *person, *credentials, *issued]

@@ -19,6 +19,7 @@ FLOWS = [
     "tests.security.logflows.fake_vendor_case_lifecycle",
     "tests.security.logflows.http_seam_login_refresh_and_errors",
     pytest.param("tests.security.logflows.datakeen_live", marks=LIVE),
+    pytest.param("tests.security.logflows.vult_live", marks=LIVE),
     # Each vendor, when it lands: pytest.param("tests.security.logflows.<code>_live", marks=LIVE),
 ]
 

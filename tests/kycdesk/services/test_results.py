@@ -153,3 +153,20 @@ def test_a_fresh_pre_signed_link_alone_is_not_a_new_result(session):
 
     assert (outcome.applied, outcome.reason) == (False, "unchanged")
     assert snapshot(session) == before
+
+
+def test_the_vendors_id_for_the_person_is_kept_on_the_identity(session):
+    session.identity.vendor_ids = {"idenfy": "client-9"}
+    session.identity.save()
+
+    apply_result(result=dataclasses.replace(result(), vendor_identity_id="idn_1"), source="test")
+
+    session.identity.refresh_from_db()
+    assert session.identity.vendor_ids == {"idenfy": "client-9", "datakeen": "idn_1"}
+
+
+def test_a_result_without_a_vendor_id_for_the_person_leaves_the_identity_alone(session):
+    apply_result(result=result(), source="test")
+
+    session.identity.refresh_from_db()
+    assert session.identity.vendor_ids == {}

@@ -1,0 +1,1 @@
+"""VULT Security "KYC API" 2.10.15: IDV sessions with DMV/OFAC checks, identities, IDA, webhooks."""
