@@ -73,6 +73,12 @@ SCHEDULES: list[ScheduleSpec] = [
         "Mirror VULT's identities onto kycdesk identities (identity_id in vendor_ids).",
     ),
     ScheduleSpec(
+        "pull-after-appointments",
+        "kycdesk.tasks.pull_after_appointments",
+        15,
+        "Pull open video idents whose appointment ended an hour ago: their webhook is overdue.",
+    ),
+    ScheduleSpec(
         "release-claims",
         "kycdesk.tasks.release_claims",
         5,

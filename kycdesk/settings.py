@@ -141,6 +141,8 @@ KYCDESK_RECONCILE_GRACE_MINUTES = env.int("KYCDESK_RECONCILE_GRACE_MINUTES", def
 KYCDESK_REFUSED_DELIVERY_DAYS = env.int("KYCDESK_REFUSED_DELIVERY_DAYS", default=30)
 # Polling vendors (Identomat): a session still in progress this long after launch is given up as expired.
 KYCDESK_POLL_GIVE_UP_HOURS = env.int("KYCDESK_POLL_GIVE_UP_HOURS", default=24)
+# Length of one video-ident appointment: an agent is never booked twice within it.
+KYCDESK_APPOINTMENT_MINUTES = env.int("KYCDESK_APPOINTMENT_MINUTES", default=30)
 
 # --- review workspace (read at call time, so tests and operators can change them) ---------------
 KYCDESK_SLA_AMBER_HOURS = env.float("KYCDESK_SLA_AMBER_HOURS", default=24.0)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from kycdesk.services import (
+    appointments,
     erase,
     housekeeping,
     media,
@@ -64,6 +65,11 @@ def poll_session(session_id: int) -> str:
 
 def sync_vult_identities() -> dict[str, int]:
     return vult_identities.sync_if_enabled()
+
+
+def pull_after_appointments() -> str:
+    report = appointments.pull_after_appointments()
+    return f"pulled {report.pulled}, changed {report.changed}, errors {report.errors}"
 
 
 def release_claims() -> int:

@@ -48,7 +48,8 @@ class Capability(enum.StrEnum):
     POLLING = "polling"  # no result webhook: kycdesk must poll fetch_result
     ANONYMIZE = "anonymize"
     DELETE = "delete"
-    SCHEDULE = "schedule"
+    SCHEDULE = "schedule"  # appointments with the vendor's agents (Identify24)
+    LIST_WEBHOOKS = "list_webhooks"  # the vendor lists the webhooks it has configured for us
     HEALTH = "health"
 
 
@@ -232,6 +233,17 @@ class TemplateInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class WebhookInfo:
+    """A webhook the vendor has configured for us, as its list call shows it (read-only)."""
+
+    external_id: str
+    url: str = ""
+    name: str = ""
+    status: str = ""
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class WebhookNotice:
     """What a verified delivery tells us. A hint: kycdesk pulls the truth where it can."""
 
@@ -356,6 +368,13 @@ class Provider:
         raise NotImplementedError
 
     def list_templates(self) -> list[TemplateInfo]:
+        raise NotImplementedError
+
+    def list_webhooks(self) -> list[WebhookInfo]:
+        raise NotImplementedError
+
+    def schedule(self, external_id: str, when: dt.datetime, agent_id: str) -> str:
+        """Book the vendor's agent ``agent_id`` for ``when`` (aware); return the vendor's record id."""
         raise NotImplementedError
 
     # --- inbound -------------------------------------------------------------------------

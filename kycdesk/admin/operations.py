@@ -1,4 +1,4 @@
-"""Templates, webhook subscriptions and deliveries, video agents and appointments."""
+"""Templates, webhook subscriptions and deliveries (agents and appointments: agenda.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from kycdesk.models import Appointment, Template, VideoAgent, WebhookDelivery, WebhookSubscription
-from kycdesk.services import templates, webhooks
+from kycdesk.models import Template, WebhookDelivery, WebhookSubscription
+from kycdesk.services import audit, subscriptions, templates, webhooks
 from kycdesk.services.vendors import enabled_codes, supports
 from providers.base import Capability, ProviderError
 
@@ -49,8 +49,37 @@ class TemplateAdmin(admin.ModelAdmin):
 
 @admin.register(WebhookSubscription)
 class WebhookSubscriptionAdmin(VultWebhookAdminMixin, ReadOnlyAdmin):
-    list_display = ("vendor", "name", "url", "vendor_status", "synced_at")
+    """The vendors' own webhook lists (VULT webhook list; Identify24 webhook/getAll, status 1-4)."""
+
+    list_display = ("vendor", "name", "external_id", "url", "vendor_status", "synced_at")
     list_filter = ("vendor",)
+    readonly_fields = ("vendor", "external_id", "name", "url", "vendor_status", "raw", "synced_at")
+    # The VULT mixin's template extends admin/kycdesk/webhooksubscription_changelist.html (the mirror button).
+
+    def get_urls(self):
+        return [
+            path(
+                "mirror/",
+                self.admin_site.admin_view(require_POST(self.mirror_view)),
+                name="kycdesk_webhooksubscription_mirror",
+            ),
+            *super().get_urls(),
+        ]
+
+    def mirror_view(self, request: HttpRequest) -> HttpResponse:
+        """The button: read each vendor's webhook list (a read call; nothing changes at the vendor)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        for code in subscriptions.listing_vendors():
+            try:
+                count = subscriptions.sync_webhook_subscriptions(
+                    vendor=code, actor=request.user, ip=audit.client_ip(request)
+                )
+            except ProviderError as exc:
+                self.message_user(request, f"{code}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"{code}: {count} webhooks listed by the vendor.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:kycdesk_webhooksubscription_changelist"))
 
 
 @admin.register(WebhookDelivery)
@@ -90,20 +119,3 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
 
     def has_reprocess_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("kycdesk.change_webhookdelivery")
-
-
-@admin.register(VideoAgent)
-class VideoAgentAdmin(admin.ModelAdmin):
-    list_display = ("name", "termin_user_id", "active")
-    list_filter = ("active",)
-    search_fields = ("name", "=termin_user_id")
-
-
-@admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):
-    list_display = ("starts_at", "agent", "session", "time_zone", "cancelled")
-    list_filter = ("agent", "cancelled")
-    list_select_related = ("agent", "session")
-    raw_id_fields = ("session",)
-    readonly_fields = ("vendor_insert_id", "created_by", "created_at")
-    show_full_result_count = False

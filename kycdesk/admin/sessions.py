@@ -19,7 +19,9 @@ from kycdesk.models import (
     SessionEvent,
     VerificationSession,
 )
+from kycdesk.services.appointments import scheduling_vendors
 
+from .agenda import appointment_summary, can_schedule
 from .base import ReadOnlyAdmin, ReadOnlyInline, can_view_pii, pretty_json
 from .erase import EraseActionsMixin, VendorErasureInline
 from .launch import launch_view
@@ -106,6 +108,8 @@ class VerificationSessionAdmin(EraseActionsMixin, ReadOnlyAdmin):
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         fields = list(MINIMAL_FIELDS)
+        if obj is not None and obj.vendor in scheduling_vendors() and request.user.has_perm("kycdesk.view_appointment"):
+            fields.append("appointment_link" if can_schedule(request) else "appointment_text")
         if can_view_pii(request):
             fields += [
                 "identity",
@@ -127,6 +131,14 @@ class VerificationSessionAdmin(EraseActionsMixin, ReadOnlyAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return self.get_fields(request, obj)
+
+    @admin.display(description="Appointment")
+    def appointment_link(self, obj: VerificationSession) -> str:
+        return appointment_summary(obj, with_link=True)
+
+    @admin.display(description="Appointment")
+    def appointment_text(self, obj: VerificationSession) -> str:
+        return appointment_summary(obj, with_link=False)
 
     @admin.display(description="Person's link")
     def link_display(self, obj: VerificationSession) -> str:

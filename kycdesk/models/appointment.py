@@ -21,7 +21,11 @@ class VideoAgent(models.Model):
 
 
 class Appointment(models.Model):
-    """A video-ident appointment. The newest row of a session is its current appointment."""
+    """A video-ident appointment. The newest booked, not cancelled row of a session is its current one.
+
+    A row without ``booked_at`` is a reservation held while the vendor is asked (see
+    kycdesk.services.appointments): it keeps the slot for a few minutes and is never shown as booked.
+    """
 
     session = models.ForeignKey("kycdesk.VerificationSession", on_delete=models.CASCADE, related_name="appointments")
     agent = models.ForeignKey(VideoAgent, on_delete=models.PROTECT, related_name="appointments")
@@ -30,6 +34,9 @@ class Appointment(models.Model):
     time_zone = models.CharField(max_length=64, default="Europe/Berlin", help_text="The person's time zone.")
     vendor_insert_id = models.CharField(max_length=100, blank=True)
     cancelled = models.BooleanField(default=False, help_text="Replaced by a reschedule.")
+    booked_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the vendor confirmed it; empty while the booking is in flight."
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from kycdesk.models import VerificationSession
 from kycdesk.services import results, webhooks
 from kycdesk.services.vendors import enabled_codes, get_provider
-from providers.base import Capability, ProviderError, Status
+from providers.base import Capability, Provider, ProviderError, Status
 
 logger = logging.getLogger(__name__)
 
@@ -60,22 +60,37 @@ def reconcile_overdue(*, now: dt.datetime | None = None, limit_per_vendor: int =
             continue
         sessions = overdue_sessions(vendor=code, now=now, grace=grace, lifetime=provider.session_lifetime)
         for session in sessions[:limit_per_vendor]:
-            VerificationSession.objects.filter(pk=session.pk).update(
-                poll_count=F("poll_count") + 1, next_poll_at=now + backoff(session.poll_count)
-            )
-            try:
-                result = provider.fetch_result(session.external_id)
-                if provider.silent_expiry and not result.status.is_outcome:
-                    # Not final: a verdict that still arrives replaces it.
-                    result = dataclasses.replace(result, status=Status.EXPIRED, final=False)
-                outcome = results.apply_result(result=result, source="reconcile")
-            except ProviderError as exc:
-                report.errors[code] = report.errors.get(code, 0) + 1
-                logger.warning(
-                    "reconcile vendor=%s session=%s error=%s status=%s", code, session.pk, exc.code, exc.status
-                )
-                continue
-            report.pulled += 1
-            report.changed += int(outcome.applied)
-            webhooks.schedule_media(outcome.media_to_fetch)
+            pull(provider, session, now=now, report=report, past_expiry=True)
     return report
+
+
+def pull(
+    provider: Provider,
+    session: VerificationSession,
+    *,
+    now: dt.datetime,
+    report: ReconcileReport,
+    past_expiry: bool = False,
+) -> None:
+    """Pull one session's state, at most once per back-off interval (next_poll_at), and apply it.
+
+    ``past_expiry``: the session is past its expiry, so a vendor that lets sessions expire
+    silently (``silent_expiry``) and still calls it open means it expired."""
+    VerificationSession.objects.filter(pk=session.pk).update(
+        poll_count=F("poll_count") + 1, next_poll_at=now + backoff(session.poll_count)
+    )
+    try:
+        result = provider.fetch_result(session.external_id)
+        if past_expiry and provider.silent_expiry and not result.status.is_outcome:
+            # Not final: a verdict that still arrives replaces it.
+            result = dataclasses.replace(result, status=Status.EXPIRED, final=False)
+        outcome = results.apply_result(result=result, source="reconcile")
+    except ProviderError as exc:
+        report.errors[provider.code] = report.errors.get(provider.code, 0) + 1
+        logger.warning(
+            "reconcile vendor=%s session=%s error=%s status=%s", provider.code, session.pk, exc.code, exc.status
+        )
+        return
+    report.pulled += 1
+    report.changed += int(outcome.applied)
+    webhooks.schedule_media(outcome.media_to_fetch)

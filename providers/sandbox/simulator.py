@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import ModuleType
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.http import Http404
 from django.utils import timezone
@@ -45,6 +46,10 @@ class Simulator:
     outcomes: ClassVar[tuple[Outcome, ...]] = ()
     #: outcomes `manage.py demo` produces, one case each (default: all)
     demo_outcomes: ClassVar[tuple[str, ...]] = ()
+    #: what a launch needs beyond the person at this vendor (a template or project id the simulator
+    #: knows, options its API requires); the demo and the live tests launch with them
+    launch_template_id: ClassVar[str] = ""
+    launch_options: ClassVar[Mapping[str, Any]] = {}
     #: the person's page is played by the vendor's agent (video ident) rather than the person
     agent_side: ClassVar[bool] = False
     accepts_uploads: ClassVar[bool] = True

@@ -32,6 +32,7 @@ from providers.base import (
     Section,
     Status,
     VerificationResult,
+    WebhookInfo,
 )
 
 VENDOR = "vult"
@@ -563,15 +564,8 @@ class IdaSession:
     completed_at: dt.datetime | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class VendorWebhook:
-    """A webhook VULT holds for us (document section "Webhook", webhook list)."""
-
-    external_id: str
-    name: str = ""
-    url: str = ""
-    status: str = ""
-    raw: Mapping[str, Any] = field(default_factory=dict)
+# A webhook VULT holds for us (document section "Webhook", webhook list): the shared shape.
+VendorWebhook = WebhookInfo
 
 
 def identity(data: Mapping[str, Any]) -> VultIdentity:

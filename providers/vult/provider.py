@@ -39,6 +39,7 @@ class VultProvider(Provider):
             Capability.FETCH_RESULT,
             Capability.FETCH_MEDIA,
             Capability.WEBHOOKS,
+            Capability.LIST_WEBHOOKS,
             Capability.ANONYMIZE,
             Capability.DELETE,
             Capability.HEALTH,

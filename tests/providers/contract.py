@@ -33,6 +33,8 @@ HOOKS = {
     Capability.FETCH_RESULT: "fetch_result",
     Capability.FETCH_MEDIA: "fetch_media",
     Capability.LIST_TEMPLATES: "list_templates",
+    Capability.LIST_WEBHOOKS: "list_webhooks",
+    Capability.SCHEDULE: "schedule",
     Capability.WEBHOOKS: "parse_webhook",
     Capability.ANONYMIZE: "anonymize",
     Capability.DELETE: "delete",

@@ -16,18 +16,22 @@ from socketserver import ThreadingMixIn
 from typing import Any
 from urllib.parse import urlsplit
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
-from kycdesk.models import VerificationSession
+from kycdesk.models import Appointment, Template, VerificationSession, VideoAgent
 from kycdesk.services import polling
+from kycdesk.services.appointments import AppointmentError, schedule_appointment
 from kycdesk.services.launch import launch_session
-from kycdesk.services.vendors import enabled_codes
-from providers.base import LaunchRequest, ProviderError
+from kycdesk.services.templates import sync_templates
+from kycdesk.services.vendors import enabled_codes, supports
+from providers.base import Capability, LaunchRequest, ProviderError
 from providers.sandbox.simulator import simulators
 from providers.sandbox.testing import finish
 
@@ -46,8 +50,22 @@ PEOPLE = [
     ("Jan", "Novak", dt.date(1969, 12, 1), "CZ"),
 ]
 IN_PROGRESS = "in_progress"  # launched, never finished by the person
+
+
+def book_demo_appointment(session: VerificationSession) -> None:
+    """Identify24: every demo ident gets an appointment with the demo agent, one slot after another."""
+    agent, _ = VideoAgent.objects.get_or_create(termin_user_id="1", defaults={"name": "Demo Agent"})
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    slot = dt.timedelta(minutes=settings.KYCDESK_APPOINTMENT_MINUTES)
+    starts = dt.datetime.combine(tomorrow, dt.time(9), tzinfo=ZoneInfo("Europe/Berlin"))
+    starts += slot * Appointment.objects.filter(agent=agent).count()
+    schedule_appointment(
+        session_id=session.pk, agent_id=agent.pk, starts_at=starts, time_zone="Europe/Berlin", user=None
+    )
+
+
 #: vendor -> a step run after a demo case is launched (e.g. Identify24 schedules an appointment)
-DEMO_EXTRAS: dict[str, Callable[[VerificationSession], None]] = {}
+DEMO_EXTRAS: dict[str, Callable[[VerificationSession], None]] = {"identify24": book_demo_appointment}
 
 
 class _ThreadingServer(ThreadingMixIn, WSGIServer):
@@ -115,9 +133,10 @@ class Command(BaseCommand):
             for code, simulator in simulators().items():
                 if code not in enabled_codes():
                     continue
+                template = self.template(code, simulator.launch_template_id)
                 keys = [*(simulator.demo_outcomes or [o.key for o in simulator.outcomes]), IN_PROGRESS]
                 for index, key in enumerate(keys):
-                    made += self.make_case(code, key, index)
+                    made += self.make_case(code, key, index, template)
             # Vendors without a result webhook (Identomat) are polled: ask once now, so their
             # outcomes show at once rather than at the schedule's next run.
             polling.enqueue_due(limit=500)
@@ -140,7 +159,19 @@ class Command(BaseCommand):
             user.groups.add(Group.objects.get(name=role))
         self.stdout.write(f"Sample users: {', '.join(u for u, _ in USERS)} (same password as demo).")
 
-    def make_case(self, code: str, outcome: str, index: int) -> int:
+    def template(self, code: str, external_id: str) -> Template | None:
+        """The simulator's launch template (else the vendor's default), synced from the vendor first."""
+        if supports(code, Capability.LIST_TEMPLATES):
+            try:
+                sync_templates(vendor=code)
+            except ProviderError as exc:
+                self.stderr.write(f"{code} templates: {exc}")
+        templates = Template.objects.filter(vendor=code, active=True)
+        return (templates.filter(external_id=external_id).first() if external_id else None) or templates.order_by(
+            "-is_default", "name"
+        ).first()
+
+    def make_case(self, code: str, outcome: str, index: int, template: Template | None = None) -> int:
         reference = f"demo-{code}-{outcome}"
         if VerificationSession.objects.filter(vendor=code, identity__reference=reference).exists():
             return 0
@@ -153,14 +184,15 @@ class Command(BaseCommand):
             nationality=country,
             email=f"{first.lower()}@example.invalid",
             phone="+33600000000",
+            options=dict(simulators()[code].launch_options),
         )
         try:
-            session = launch_session(vendor=code, request=request, user=None)
+            session = launch_session(vendor=code, request=request, user=None, template=template)
             if code in DEMO_EXTRAS:
                 DEMO_EXTRAS[code](session)
             if outcome != IN_PROGRESS:
                 finish(session.link, outcome)
-        except ProviderError as exc:
+        except (ProviderError, AppointmentError) as exc:
             self.stderr.write(f"{code} {outcome}: {exc}")
             return 0
         return 1

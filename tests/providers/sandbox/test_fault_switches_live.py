@@ -26,7 +26,14 @@ PERSON = {
 def launch(code: str, reference: str) -> VerificationSession:
     import datetime as dt
 
-    request = LaunchRequest(reference=reference, birth_date=dt.date(1990, 12, 10), **PERSON)
+    simulator = simulators()[code]
+    request = LaunchRequest(
+        reference=reference,
+        birth_date=dt.date(1990, 12, 10),
+        template_id=simulator.launch_template_id,
+        options=dict(simulator.launch_options),
+        **PERSON,
+    )
     return launch_session(vendor=code, request=request, user=None)
 
 
