@@ -324,6 +324,27 @@ def _owe_vendor(session: VerificationSession, plan: VendorPlan, actor: User, now
     return erasure.pk
 
 
+def _owe_person_erasures(vendor_people: dict[str, str], *, actor: User, now: dt.datetime) -> list[int]:
+    """One owed call per vendor that keeps its own record of the person (VULT identities)."""
+    owed = []
+    for vendor, person_id in sorted(vendor_people.items()):
+        if not person_id or not supports(vendor, Capability.ANONYMIZE_PERSON):
+            continue
+        erasure = VendorErasure.objects.create(
+            session=None,
+            vendor=vendor,
+            external_id=str(person_id),
+            external_id_sha256=external_id_hash(vendor, str(person_id)),
+            operation=VendorErasure.Operation.ANONYMIZE_PERSON,
+            requested_by=_real(actor),
+            requested_at=now,
+            next_attempt_at=now,
+        )
+        transaction.on_commit(lambda pk=erasure.pk: enqueue_vendor_call(pk))
+        owed.append(erasure.pk)
+    return owed
+
+
 def _real(actor: User) -> AbstractBaseUser | None:
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
@@ -415,12 +436,14 @@ def erase_identity(identity_id: int, *, mode: str, actor: User, reason: str, ip:
     held = [s.pk for s in identity.sessions.all() if s.legal_hold]
     if identity.legal_hold or held:
         raise EraseRefused(f"Identity {identity.pk} was not erased: it or one of its cases is under legal hold.")
+    vendor_people = dict(identity.vendor_ids or {})  # read before the local erase wipes them
     done = [
         erase_case(pk, mode=mode, actor=actor, reason=reason, ip=ip)
         for pk in identity.sessions.order_by("pk").values_list("pk", flat=True)
     ]
     now = timezone.now()
     with transaction.atomic():
+        _owe_person_erasures(vendor_people, actor=actor, now=now)
         identity = Identity.objects.select_for_update().filter(pk=identity_id).first()
         if identity is None:
             outcome = "deleted"  # went with its last case
@@ -516,7 +539,7 @@ def call_vendor(*, erasure_id: int) -> str:
     else:
         erasure.next_attempt_at = timezone.now() + retry_delay(erasure.attempts)
     erasure.save()
-    verb = "anonymise" if erasure.operation == VendorErasure.Operation.ANONYMIZE else "delete"
+    verb = {"anonymize": "anonymise", "delete": "delete"}.get(erasure.operation, "anonymise the person")
     if erasure.session_id:
         SessionEvent.objects.create(
             session_id=erasure.session_id,

@@ -16,7 +16,7 @@ import hashlib
 import io
 import json
 import secrets
-from typing import Any
+from typing import Any, ClassVar
 
 import qrcode
 from django.db import transaction
@@ -291,6 +291,11 @@ class DatakeenSimulator(Simulator):
         Outcome("abandon", "Leave without finishing", "No analysis, no webhook; the link expires after 1 hour."),
     )
     demo_outcomes = ("ai_approved", "ai_rejected", "verify")  # the demo adds an unfinished case itself
+    statuses: ClassVar[dict[str, str]] = {
+        "ai_approved": "approved",
+        "ai_rejected": "rejected",
+        "verify": "needs_review",
+    }
 
     def person(self, session: SimSession) -> dict[str, str]:
         """Only the person: the request also holds our webhook URL and its secret token."""

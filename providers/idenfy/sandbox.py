@@ -116,6 +116,14 @@ class IdenfySimulator(Simulator):
         Outcome("cancel", "Cancel the verification", "IDENTIFICATION_CANCELLED."),
         Outcome("abandon", "Leave without finishing", "The token expires: IDENTIFICATION_EXPIRED."),
     )
+    statuses: ClassVar[dict[str, str]] = {
+        "approve": "approved",
+        "review_approve": "approved",
+        "deny_document": "rejected",
+        "deny_face": "rejected",
+        "suspected": "needs_review",
+        "cancel": "cancelled",
+    }
 
     def person(self, session: SimSession) -> dict[str, str]:
         keys = ("clientId", "firstName", "lastName", "dateOfBirth", "nationality", "tokenType", "locale")

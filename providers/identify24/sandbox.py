@@ -419,6 +419,13 @@ class Identify24Simulator(Simulator):
         Outcome("cancelled", "Cancelled", "The person cancelled the ident; no call took place."),
     )
     demo_outcomes = ("successful", "failed", "review")
+    statuses: ClassVar[dict[str, str]] = {
+        "successful": "approved",
+        "failed": "rejected",
+        "review": "needs_review",
+        "aborted": "rejected",
+        "cancelled": "cancelled",
+    }
     launch_template_id = "274"  # "Sandbox VideoIdent" in PROJECTS
     launch_options: ClassVar[dict[str, str]] = {  # ident/create's required address
         "street": "RUE DE LA PAIX",

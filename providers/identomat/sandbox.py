@@ -27,7 +27,7 @@ import hmac
 import json
 import secrets
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -146,6 +146,12 @@ class IdentomatSimulator(Simulator):
     )
     # The demo's own never-finished case already shows an abandoned session.
     demo_outcomes = ("approve", "reject", "manual_check", "disagree")
+    statuses: ClassVar[dict[str, str]] = {
+        "approve": "approved",
+        "reject": "rejected",
+        "manual_check": "needs_review",
+        "disagree": "cancelled",
+    }
 
     def person(self, session: SimSession) -> dict[str, str]:
         # begin/ carries no personal data: show what the session was started with instead.

@@ -50,6 +50,9 @@ class Simulator:
     #: knows, options its API requires); the demo and the live tests launch with them
     launch_template_id: ClassVar[str] = ""
     launch_options: ClassVar[Mapping[str, Any]] = {}
+    #: outcome key -> the unified status kycdesk must end up showing for it (what `make chaos`
+    #: checks every session against); outcomes left out are not used by the chaos run
+    statuses: ClassVar[dict[str, str]] = {}
     #: the person's page is played by the vendor's agent (video ident) rather than the person
     agent_side: ClassVar[bool] = False
     accepts_uploads: ClassVar[bool] = True

@@ -25,7 +25,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, unquote_plus
 
 from django.conf import settings
@@ -196,6 +196,13 @@ class VultSimulator(Simulator):
         Outcome("ofac_potential_match", "OFAC potential match", "Passport card; temporarily_blocked for review."),
         Outcome("abandon", "Abandon", "The person leaves: VULT reports the session expired."),
     )
+    statuses: ClassVar[dict[str, str]] = {
+        "verified": "approved",
+        "verified_passport": "approved",
+        "dmv_mismatch": "rejected",
+        "manipulated": "rejected",
+        "ofac_potential_match": "needs_review",
+    }
 
     def person(self, session: SimSession) -> dict[str, str]:
         metadata = session.request.get("metadata") or {}
