@@ -97,7 +97,22 @@ def pages(*, queue: bool, case_url: str) -> list[Page]:
     for page in listed[1:]:
         page.plain_url = page.url.replace(tuned, plain)
     if queue:
-        listed.append(Page("queue", "review queue", "/admin/kycdesk/case/", "/plain-admin/kycdesk/case/"))
+        tuned_queue, plain_queue = "/admin/kycdesk/case/", "/plain-admin/kycdesk/case/"
+        listed += [
+            Page("queue", "review queue", tuned_queue, plain_queue),
+            Page(
+                "queue",
+                "queue filter document type",
+                f"{tuned_queue}?doctype=passport",
+                f"{plain_queue}?documents__type=passport",
+            ),
+            Page(
+                "queue",
+                f"queue name search '{names.COMMON_SEARCH}'",
+                f"{tuned_queue}?q={names.COMMON_SEARCH}",
+                f"{plain_queue}?q={names.COMMON_SEARCH}",
+            ),
+        ]
     listed.append(Page("case", "case page", case_url))
     return listed
 

@@ -44,3 +44,10 @@ if Case is not None:
 
         def get_queryset(self, request):
             return Case.objects.review_queue()
+
+        # The proxy has no permissions of its own: access follows the sessions' (as kycdesk's queue).
+        def has_view_permission(self, request, obj=None):
+            return request.user.has_perm("kycdesk.view_verificationsession")
+
+        def has_module_permission(self, request):
+            return self.has_view_permission(request)

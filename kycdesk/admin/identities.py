@@ -31,7 +31,7 @@ class IdentityAdmin(LeanListMixin, VultIdentityAdminMixin, EraseActionsMixin, ad
     list_columns = ("reference", "last_name", "first_name", "nationality", "created_at", "legal_hold")
     list_filter = ("legal_hold",)
     # One table: UPPER b-trees for the exact ones, UPPER trigram GIN for the names
-    # (migrations scale_indexes and name_trigram_indexes).
+    # (migrations scale_indexes and postgresql_search_and_statistics).
     search_fields = ("=reference", "last_name", "first_name", "=email")
     readonly_fields = ("vendor_ids", "anonymized_at", "created_at", "updated_at")
     inlines = [SessionInline]

@@ -1,11 +1,11 @@
 """Searching sessions by the vendor's id, our reference or the person's name, fast at 1,000,000 rows.
 
-Django's own search ORs every field into one WHERE. Across a join (the session's external_id
-OR its identity's name) PostgreSQL cannot use an index for either side and scans both tables
+Django's own search ORs every field into one WHERE. Across a join (the session's external_id OR
+its identity's name) PostgreSQL cannot use an index for either side and scans both tables
 (seconds at 1,000,000 sessions). Here the people are found first, in their own table: reference
 equal to the term (UPPER b-tree) or name containing it (UPPER trigram GIN, migration
-name_trigram_indexes); then sessions whose external_id is the term (UPPER b-tree) OR whose
-identity is one of those people (the identity_id index), which PostgreSQL combines as a
+postgresql_search_and_statistics); then sessions whose external_id is the term (UPPER b-tree) OR
+whose identity is one of those people (the identity_id index), which PostgreSQL combines as a
 BitmapOr. Several words must all match, as in Django's search; an id is only tried for a single
 word.
 """
