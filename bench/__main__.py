@@ -75,6 +75,11 @@ def main() -> None:
     results.timings = admin_timing.time_pages(admin_timing.pages(queue=queue, case_url=case_url), log=log)
     results.queries = admin_timing.queries_per_page(VerificationSession, "/admin/kycdesk/verificationsession/")
     log(f"  queries per page: {results.queries[10]} at 10 rows, {results.queries[100]} at 100 rows")
+    if queue:
+        from kycdesk.models import Case
+
+        results.queue_queries = admin_timing.queries_per_page(Case, "/admin/kycdesk/case/")
+        log(f"  queue queries per page: {results.queue_queries[10]} at 10 rows, {results.queue_queries[100]} at 100")
     results.count_ms = admin_timing.full_count_ms(VerificationSession)
     log(f"  COUNT(*) over the sessions: {results.count_ms:.0f} ms")
     if not queue:

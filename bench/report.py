@@ -23,6 +23,7 @@ class Results:
     dataset: object  # bench.dataset.Report
     timings: list[Timing] = field(default_factory=list)
     queries: dict[int, int] = field(default_factory=dict)
+    queue_queries: dict[int, int] = field(default_factory=dict)
     count_ms: float = 0.0
     webhooks: object | None = None  # bench.webhook_load.Report, or None when skipped
     webhook_note: str = ""
@@ -149,7 +150,12 @@ def markdown(results: Results) -> str:
     lines += [
         "",
         f"SQL queries on the sessions changelist: {results.queries.get(10)} at 10 rows per page, "
-        f"{results.queries.get(100)} at 100 rows per page.",
+        f"{results.queries.get(100)} at 100 rows per page"
+        + (
+            f"; on the review queue: {results.queue_queries[10]} and {results.queue_queries[100]}."
+            if results.queue_queries
+            else "."
+        ),
         "",
         "Reading the ratios: a plain page counts the whole table twice (the filtered count and the",
         f"full one); `COUNT(*)` over the sessions took {results.count_ms:.0f} ms here, on a table that VACUUM has",
