@@ -10,7 +10,7 @@ from array import array
 from dataclasses import dataclass
 
 SEED = 12
-SHAPE = 2  # raise when the generated data changes, so that kept datasets are regenerated
+SHAPE = 3  # raise when the generated data changes, so that kept datasets are regenerated
 YEARS = 5
 DETAIL_EVERY = 10  # documents' fields, controls, media and events on one session in ten
 FIELDS = (

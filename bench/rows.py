@@ -36,6 +36,7 @@ from .plan import (
     Plan,
     Staff,
 )
+from .vendor_stub import DATA, STATUS
 
 
 def identity_rows(plan: Plan) -> Iterator[tuple]:
@@ -71,38 +72,14 @@ IDENTITY_FIELDS = tuple(
 )
 
 
-# The vendor's result as kycdesk keeps it (``raw``): about 1.4 KB, shaped like an iDenfy result
-# (status block, document data, signed file links). Markers are replaced per session.
+# The vendor's result as kycdesk keeps it (``raw``): about 1.5 KB, shaped like an iDenfy result
+# (status block and document data as bench.vendor_stub answers them, signed file links). Markers
+# are replaced per session.
 RAW_RESULT = json_text(
     {
         "id": "@ID@",
-        "status": {
-            "overall": "@STATUS@",
-            "autoDocument": "DOC_VALIDATED",
-            "autoFace": "FACE_MATCH",
-            "manualDocument": None,
-            "manualFace": None,
-            "fraudTags": [],
-            "mismatchTags": [],
-        },
-        "data": {
-            "docFirstName": "@FIRST@",
-            "docLastName": "@LAST@",
-            "docNumber": "X12345678",
-            "docExpiry": "2031-05-14",
-            "docDob": "1980-01-01",
-            "docDateOfIssue": "2021-05-14",
-            "docType": "ID_CARD",
-            "docSex": "FEMALE",
-            "docNationality": "DE",
-            "docIssuingCountry": "DE",
-            "birthPlace": "BERLIN",
-            "authority": "STADT BERLIN",
-            "ageEstimate": "OVER_25",
-            "clientIpProxyRiskLevel": "LOW",
-            "duplicateFaces": [],
-            "duplicateDocFaces": [],
-        },
+        "status": {**{k: v for k, v in STATUS.items() if k != "status"}, "overall": "@STATUS@"},
+        "data": {**DATA, "docFirstName": "@FIRST@", "docLastName": "@LAST@"},
         "fileUrls": {
             side: f"https://s3.eu-west-1.amazonaws.com/vendor.storage/users/@ID@/{side}.png"
             "?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Signature=Zm9yZ2VkLW5vdC1yZWFs%2B0%3D&Expires=1710242469"
