@@ -317,7 +317,7 @@ def test_every_text_json_and_binary_column_of_a_case_is_either_wiped_or_declared
     kept = erase.SKELETON_FIELDS.get(model._meta.model_name, set())
     unclassified = {f.name for f in scanned_columns(model)} - wiped - kept
 
-    assert unclassified == set(), f"classify {model.__name__}.{sorted(unclassified)} in kycdesk/services/erase.py"
+    assert unclassified == set(), f"classify {model.__name__}.{sorted(unclassified)} in kycdesk/services/erase/plan.py"
 
 
 def test_a_late_delivery_for_a_deleted_case_keeps_no_body(client, fake_vendor, private_media, manager):
