@@ -23,8 +23,8 @@ from kycdesk.models import VerificationSession
 from . import names
 from .plain_admin import site as plain_site
 
-TUNED_REPEATS = 30
-PLAIN_REPEATS = 8
+TUNED_REPEATS = 60
+PLAIN_REPEATS = 10
 
 
 @dataclass
