@@ -42,6 +42,7 @@ def ensure_database(url: str) -> str:
 def main() -> None:
     from bench.settings import DEFAULT_DATABASE_URL
 
+    load_at_start = os.getloadavg()
     sessions = int(os.environ.get("BENCH_SESSIONS", "1000000"))
     deliveries = int(os.environ.get("BENCH_WEBHOOKS", "3000"))
     workers = int(os.environ.get("BENCH_GUNICORN_WORKERS", str(os.cpu_count() or 1)))
@@ -66,7 +67,7 @@ def main() -> None:
     command = f"BENCH_SESSIONS={sessions} make bench" + (
         f" (DATABASE_URL .../{name})" if name != "kycdesk_bench" else ""
     )
-    results = report.Results(command=command, sessions=sessions, dataset=generated)
+    results = report.Results(command=command, sessions=sessions, dataset=generated, load_at_start=load_at_start)
 
     log("admin pages")
     case = VerificationSession.objects.filter(status="needs_review", documents__isnull=False).order_by("-pk").first()

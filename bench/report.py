@@ -29,6 +29,7 @@ class Results:
     webhook_note: str = ""
     memory: dict[str, dict[str, float]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    load_at_start: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
 
 def machine() -> dict[str, str]:
@@ -51,6 +52,13 @@ def machine() -> dict[str, str]:
         "Python / Django": f"{platform.python_version()} / {django.get_version()}",
         "system": platform.platform(),
     }
+
+
+def load_average() -> str:
+    try:
+        return ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    except OSError:
+        return "?"
 
 
 def _group(results: Results, group: str) -> list[Timing]:
@@ -116,6 +124,11 @@ def markdown(results: Results) -> str:
         ),
     ]
     lines += [f"- **{key}:** {value}" for key, value in machine().items()]
+    lines.append(
+        f"- **load average (1, 5, 15 min):** {', '.join(f'{v:.1f}' for v in results.load_at_start)} at the start, "
+        f"{load_average()} at the end (other jobs share this machine; the ratios compare requests interleaved "
+        "in the same moments)"
+    )
     if results.dataset.rows:
         lines += [
             "",
