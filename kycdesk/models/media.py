@@ -13,7 +13,8 @@ def media_path(instance: Media, filename: str) -> str:
 class Media(models.Model):
     """A file from a vendor, kept in private storage and only served by kycdesk.media."""
 
-    Kind = models.TextChoices("Kind", [(k.value, k.value.replace("_", " ").capitalize()) for k in MediaKind])
+    # Functional API: (member name, (stored value, label)); values are providers.base.MediaKind's.
+    Kind = models.TextChoices("Kind", [(k.name, (k.value, k.value.replace("_", " ").capitalize())) for k in MediaKind])
 
     class State(models.TextChoices):
         PENDING = "pending", "Waiting to download"
