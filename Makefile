@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check clean
+.PHONY: run test lint check clean chaos
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,9 @@ run: $(STAMP)  ## migrate, demo login, django-q2 cluster + web server on http://
 
 test: $(STAMP)  ## the whole suite (SQLite by default; DATABASE_URL for PostgreSQL)
 	$(BIN)/pytest
+
+chaos: $(STAMP)  ## load-and-chaos run on PostgreSQL + Redis (CHAOS_SESSIONS, default 2000); README "Chaos run"
+	$(BIN)/python -m chaos
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
