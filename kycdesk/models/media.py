@@ -13,7 +13,9 @@ def media_path(instance: Media, filename: str) -> str:
 class Media(models.Model):
     """A file from a vendor, kept in private storage and only served by kycdesk.media."""
 
-    Kind = models.TextChoices("Kind", [(k.value, k.value.replace("_", " ").capitalize()) for k in MediaKind])
+    # (name, (value, label)): the functional API reads a plain pair as (name, value), which made
+    # the labels the stored values and left every real kind outside the choices.
+    Kind = models.TextChoices("Kind", [(k.name, (k.value, k.value.replace("_", " ").capitalize())) for k in MediaKind])
 
     class State(models.TextChoices):
         PENDING = "pending", "Waiting to download"
