@@ -81,6 +81,10 @@ class VerificationSessionAdmin(EraseActionsMixin, ReadOnlyAdmin):
     sortable_by = ("created_at",)
     change_list_template = "admin/kycdesk/session_changelist.html"
 
+    class Media:
+        # On the list and the case page alike (the raw result box is bounded and scrolls there).
+        css = {"all": ("kycdesk/kycdesk.css",)}
+
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
