@@ -88,3 +88,89 @@ def wait_for_status(actor: Actor, label: str, *, tries: int = 10, pause_ms: int 
 
 def tomorrow() -> dt.date:
     return dt.date.today() + dt.timedelta(days=1)
+
+
+def open_case(actor: Actor, session: VerificationSession) -> None:
+    actor.goto(f"/admin/kycdesk/verificationsession/{session.pk}/change/")
+    expect(actor.page.locator(".field-external_id")).to_contain_text(session.external_id)
+
+
+def finish_as_video_specialist(actor: Actor, link: str, outcome_label: str) -> None:
+    """Identify24's ident specialist ends the call on the sandbox's agent page."""
+    actor.page.goto(link)
+    expect(actor.page.get_by_role("heading", name="Video ident call")).to_be_visible()
+    actor.page.get_by_label(outcome_label, exact=True).check()
+    actor.page.get_by_role("button", name="Finish").click()
+    expect(actor.page.get_by_role("heading", name="Done")).to_be_visible()
+
+
+def add_video_agent(actor: Actor, name: str, termin_user_id: str) -> None:
+    page = actor.page
+    actor.goto("/admin/")
+    page.get_by_role("link", name="Video agents").first.click()
+    page.get_by_role("link", name="Add video agent").click()
+    page.locator("#id_name").fill(name)
+    page.locator("#id_termin_user_id").fill(termin_user_id)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("ul.messagelist")).to_contain_text("was added successfully")
+
+
+def open_agenda(actor: Actor) -> None:
+    actor.goto("/admin/")
+    actor.page.get_by_role("link", name="Appointments").first.click()
+    actor.page.get_by_role("link", name="Agenda by day and agent").click()
+    expect(actor.page.locator("#content h1")).to_have_text("Agenda")
+
+
+def fill_schedule_form(actor: Actor, agent: str, day: dt.date, time: str, time_zone: str, button: str) -> None:
+    page = actor.page
+    page.locator("#id_agent").select_option(label=agent)
+    page.locator("#id_day").fill(day.isoformat())
+    page.locator("#id_time").fill(time)
+    page.locator("#id_time_zone").select_option(time_zone)
+    page.get_by_role("button", name=button).click()
+
+
+def launched_and_finished(vendor: str, reference: str, outcome: str) -> VerificationSession:
+    """A case made the way the demo makes one (real client, the person's page over HTTP), for
+    journeys that start after it."""
+    from kycdesk.services.launch import launch_session
+    from providers.base import LaunchRequest
+    from providers.sandbox.testing import finish
+
+    simulator = simulators()[vendor]
+    request = LaunchRequest(
+        reference=reference,
+        first_name="Ada",
+        last_name="Lovelace",
+        birth_date=dt.date(1990, 12, 10),
+        nationality="GB",
+        email="ada@example.invalid",
+        phone="+33600000000",
+        template_id=simulator.launch_template_id,
+        options=dict(simulator.launch_options),
+    )
+    session = launch_session(vendor=vendor, request=request, user=None)
+    assert finish(session.link, outcome).status_code in (200, 302)
+    session.refresh_from_db()
+    return session
+
+
+def loaded_images(page: Page, selector: str) -> list[str]:
+    """The src of every image matching ``selector`` that the browser really decoded."""
+    images = page.locator(selector)
+    images.first.scroll_into_view_if_needed()
+    return [
+        image.get_attribute("src")
+        for image in images.all()
+        if image.evaluate("i => i.decode().then(() => i.naturalWidth > 0, () => false)")
+    ]
+
+
+def run_action(actor: Actor, session: VerificationSession, action_label: str) -> None:
+    """On the sessions list: tick the case, choose the action, Go."""
+    page = actor.page
+    open_sessions(actor)
+    page.locator("#result_list tr", has_text=session.external_id).locator("input.action-select").check()
+    page.locator("select[name=action]").select_option(label=action_label)
+    page.get_by_role("button", name="Go").click()
