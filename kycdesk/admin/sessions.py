@@ -22,7 +22,7 @@ from kycdesk.models import (
 from kycdesk.services.appointments import scheduling_vendors
 
 from .agenda import appointment_summary, can_schedule
-from .base import ReadOnlyAdmin, ReadOnlyInline, can_view_pii, pretty_json
+from .base import KycdeskStyles, ReadOnlyAdmin, ReadOnlyInline, can_view_pii, pretty_json
 from .erase import EraseActionsMixin, VendorErasureInline
 from .launch import launch_view
 
@@ -72,7 +72,7 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(VerificationSession)
-class VerificationSessionAdmin(EraseActionsMixin, ReadOnlyAdmin):
+class VerificationSessionAdmin(KycdeskStyles, EraseActionsMixin, ReadOnlyAdmin):
     list_display = ("external_id", "vendor", "status", "vendor_status", "decision_state", "identity", "created_at")
     list_filter = ("vendor", "status", "decision_state")
     search_fields = ("=external_id", "=identity__reference")
@@ -80,10 +80,6 @@ class VerificationSessionAdmin(EraseActionsMixin, ReadOnlyAdmin):
     ordering = ("-created_at", "-id")
     sortable_by = ("created_at",)
     change_list_template = "admin/kycdesk/session_changelist.html"
-
-    class Media:
-        # On the list and the case page alike (the raw result box is bounded and scrolls there).
-        css = {"all": ("kycdesk/kycdesk.css",)}
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
