@@ -17,7 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Playwright, Request, Response, WebError
+from playwright.sync_api import (
+    BrowserContext,
+    ConsoleMessage,
+    Frame,
+    Page,
+    Playwright,
+    Request,
+    Response,
+    WebError,
+)
 
 #: The launch flags: no sandbox (we run as root in a container), no GPU, and nothing that calls
 #: home (component updates, sync, background networking): the only network is the live server.
@@ -44,12 +53,31 @@ class Watch:
     problems: list[str] = field(default_factory=list)
     #: (status, URL pattern) the journey expects, e.g. a refused action answered 403
     expected: list[tuple[int, re.Pattern[str]]] = field(default_factory=list)
+    #: how many documents each frame has shown, to tell a page that left from one that broke
+    documents: dict[Frame, int] = field(default_factory=dict)
+    #: requests aborted, with the frame's document count when they started
+    aborted: list[tuple[Request, Frame, int]] = field(default_factory=list)
+    started: dict[Request, int] = field(default_factory=dict)
 
     def attach(self, context: BrowserContext) -> None:
         context.on("console", self.on_console)
         context.on("weberror", self.on_weberror)
+        context.on("request", self.on_request)
         context.on("requestfailed", self.on_request_failed)
         context.on("response", self.on_response)
+        context.on("page", self.on_page)
+        for page in context.pages:
+            self.on_page(page)
+
+    def on_page(self, page: Page) -> None:
+        page.on("framenavigated", self.on_navigated)
+
+    def on_navigated(self, frame: Frame) -> None:
+        self.documents[frame] = self.documents.get(frame, 0) + 1
+
+    def on_request(self, request: Request) -> None:
+        if not request.is_navigation_request():  # (a popup's first request has no frame yet)
+            self.started[request] = self.documents.get(request.frame, 0)
 
     def is_expected(self, status: int, url: str) -> bool:
         return any(status == code and pattern.search(url) for code, pattern in self.expected)
@@ -69,7 +97,20 @@ class Watch:
         self.problems.append(f"uncaught exception: {error.error}")
 
     def on_request_failed(self, request: Request) -> None:
+        if request.failure == "net::ERR_ABORTED" and not request.is_navigation_request():
+            # Leaving a page aborts what it was still loading: judged in findings(), once we know
+            # whether the page that asked is still the one shown.
+            self.aborted.append((request, request.frame, self.started.pop(request, 0)))
+            return
         self.problems.append(f"request failed: {request.method} {request.url}: {request.failure}")
+
+    def findings(self) -> list[str]:
+        left = [
+            f"request failed: {request.method} {request.url}: {request.failure}"
+            for request, frame, documents in self.aborted
+            if not frame.is_detached() and self.documents.get(frame, 0) == documents
+        ]
+        return self.problems + left
 
     def on_response(self, response: Response) -> None:
         if response.status >= 400 and not self.is_expected(response.status, response.url):
@@ -161,7 +202,7 @@ class Desk:
         return saved
 
     def problems(self) -> list[str]:
-        return [f"[{actor.name}] {problem}" for actor in self.actors for problem in actor.watch.problems]
+        return [f"[{actor.name}] {problem}" for actor in self.actors for problem in actor.watch.findings()]
 
     def close(self) -> None:
         for actor in self.actors:
