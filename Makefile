@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check clean
+.PHONY: run test test-browser lint check clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,9 @@ run: $(STAMP)  ## migrate, demo login, django-q2 cluster + web server on http://
 
 test: $(STAMP)  ## the whole suite (SQLite by default; DATABASE_URL for PostgreSQL)
 	$(BIN)/pytest
+
+test-browser: $(STAMP)  ## only the browser journeys (Debian's Chromium: apt-get install chromium); screenshots in test-artifacts/
+	$(BIN)/pytest -m browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from playwright.sync_api import sync_playwright
 
 from tests.browser.desk import Desk
@@ -17,12 +18,24 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("KYCDESK_TEST_ARTIFACTS", ROOT / "test-artifacts")) / "browser"
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """A journey whose steps all passed still fails when a browser reported a problem."""
+    result = yield
+    desk = item.funcargs.get("desk")
+    problems = desk.take_problems() if isinstance(desk, Desk) else []
+    if problems:
+        pytest.fail("The browser reported problems on the last pages:\n" + "\n".join(problems), pytrace=False)
+    return result
+
+
 @pytest.fixture
 def desk(request, sandbox_live, private_media, monkeypatch, tmp_path):
     """The live server with every vendor's simulator, and Chromium for each person of the journey.
 
-    Fails the test when any browser reported a console error, an uncaught exception, a failed
-    request or an unexpected status >= 400; saves each person's last page to test-artifacts/.
+    The test fails when any browser reported a console error, an uncaught exception, a failed
+    request or an unexpected status >= 400 (checked after the test, and again after the last
+    pages are saved to test-artifacts/, which loads their lazy images).
     """
     if not CHROMIUM.exists():  # only when KYCDESK_BROWSER_TESTS=required (else the test was skipped)
         pytest.fail(f"KYCDESK_BROWSER_TESTS=required, but there is no Chromium at {CHROMIUM}: apt-get install chromium")
@@ -38,5 +51,8 @@ def desk(request, sandbox_live, private_media, monkeypatch, tmp_path):
             desk.screenshots(ARTIFACTS, re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name))
             problems = desk.problems()
             desk.close()
+            # Django's connections are asgiref-local: while Playwright's loop runs, this thread's
+            # ORM calls get connections of their own, which nothing else would ever close.
+            connections.close_all()
     if problems:
-        pytest.fail("The browser reported problems:\n" + "\n".join(problems), pytrace=False)
+        pytest.fail("The browser reported problems on the last pages:\n" + "\n".join(problems), pytrace=False)

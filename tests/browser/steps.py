@@ -157,14 +157,10 @@ def launched_and_finished(vendor: str, reference: str, outcome: str) -> Verifica
 
 
 def loaded_images(page: Page, selector: str) -> list[str]:
-    """The src of every image matching ``selector`` that the browser really decoded."""
-    images = page.locator(selector)
-    images.first.scroll_into_view_if_needed()
-    return [
-        image.get_attribute("src")
-        for image in images.all()
-        if image.evaluate("i => i.decode().then(() => i.naturalWidth > 0, () => false)")
-    ]
+    """The src of every image matching ``selector`` that the browser really decoded (lazy ones
+    are loaded first, as scrolling down to them would)."""
+    decoded = "i => { i.loading = 'eager'; return i.decode().then(() => i.naturalWidth > 0, () => false); }"
+    return [image.get_attribute("src") for image in page.locator(selector).all() if image.evaluate(decoded)]
 
 
 def run_action(actor: Actor, session: VerificationSession, action_label: str) -> None:
