@@ -78,4 +78,10 @@ SCHEDULES: list[ScheduleSpec] = [
         15,
         "Pull open video idents whose appointment ended an hour ago: their webhook is overdue.",
     ),
+    ScheduleSpec(
+        "release-claims",
+        "kycdesk.tasks.release_claims",
+        5,
+        "Clear review claims nobody acted on within KYCDESK_CLAIM_MINUTES (reads already ignore them).",
+    ),
 ]

@@ -144,6 +144,31 @@ KYCDESK_POLL_GIVE_UP_HOURS = env.int("KYCDESK_POLL_GIVE_UP_HOURS", default=24)
 # Length of one video-ident appointment: an agent is never booked twice within it.
 KYCDESK_APPOINTMENT_MINUTES = env.int("KYCDESK_APPOINTMENT_MINUTES", default=30)
 
+# --- review workspace (read at call time, so tests and operators can change them) ---------------
+KYCDESK_SLA_AMBER_HOURS = env.float("KYCDESK_SLA_AMBER_HOURS", default=24.0)
+KYCDESK_SLA_RED_HOURS = env.float("KYCDESK_SLA_RED_HOURS", default=48.0)
+KYCDESK_CLAIM_MINUTES = env.int("KYCDESK_CLAIM_MINUTES", default=30)
+# Reviewer reason codes by outcome: {"approve": {code: label}, "reject": {code: label}} (JSON).
+KYCDESK_REVIEW_REASONS = env.json(
+    "KYCDESK_REVIEW_REASONS",
+    default={
+        "approve": {
+            "verified_manually": "Identity verified manually against the document",
+            "vendor_false_positive": "Vendor flag checked and found to be a false positive",
+            "documents_supplied": "Missing or unclear data confirmed with extra documents",
+        },
+        "reject": {
+            "document_fraud": "Forged, altered or fake document",
+            "face_mismatch": "Face does not match the document",
+            "data_mismatch": "Personal data does not match",
+            "document_expired": "Document expired or not accepted",
+            "poor_quality": "Images unreadable: a new verification is needed",
+            "sanctions_hit": "Confirmed sanctions, PEP or watch-list match",
+            "other": "Other (explained in the comment)",
+        },
+    },
+)
+
 
 def _vendor(code: str, cls: str, **credentials: str) -> dict:
     """One vendor's settings block. The base URL defaults to the sandbox when it is on."""

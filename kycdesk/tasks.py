@@ -11,6 +11,7 @@ from kycdesk.services import (
     polling,
     reconcile,
     retention,
+    review,
     templates,
     vult_identities,
     webhooks,
@@ -69,3 +70,7 @@ def sync_vult_identities() -> dict[str, int]:
 def pull_after_appointments() -> str:
     report = appointments.pull_after_appointments()
     return f"pulled {report.pulled}, changed {report.changed}, errors {report.errors}"
+
+
+def release_claims() -> int:
+    return review.release_expired_claims()

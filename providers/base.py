@@ -47,6 +47,7 @@ class Capability(enum.StrEnum):
     WEBHOOKS = "webhooks"
     POLLING = "polling"  # no result webhook: kycdesk must poll fetch_result
     ANONYMIZE = "anonymize"
+    ANONYMIZE_PERSON = "anonymize_person"  # the vendor keeps a person record beyond sessions (VULT)
     DELETE = "delete"
     SCHEDULE = "schedule"  # appointments with the vendor's agents (Identify24)
     LIST_WEBHOOKS = "list_webhooks"  # the vendor lists the webhooks it has configured for us
@@ -399,6 +400,10 @@ class Provider:
         raise NotImplementedError
 
     def delete(self, external_id: str) -> EraseOutcome:
+        raise NotImplementedError
+
+    def anonymize_person(self, vendor_person_id: str) -> EraseOutcome:
+        """Anonymise the vendor's own record of a person (the id kept in Identity.vendor_ids)."""
         raise NotImplementedError
 
     def health(self) -> bool:

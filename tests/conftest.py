@@ -178,3 +178,23 @@ def sandbox_live(live_server, settings):
     point_vendors_at(settings, live_server.url)
     settings.KYCDESK_HTTP_READ_TIMEOUT = 10
     return live_server
+
+
+@pytest.fixture
+def officer(make_user):
+    return make_user("olivia", "Compliance officer")
+
+
+@pytest.fixture
+def manager(make_user):
+    return make_user("maria", "Compliance manager")
+
+
+@pytest.fixture
+def second_manager(make_user):
+    return make_user("mark", "Compliance manager")
+
+
+@pytest.fixture
+def appointment_staff(make_user):
+    return make_user("alex", "Appointment staff")

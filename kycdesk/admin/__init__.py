@@ -1,3 +1,3 @@
 """kycdesk's admin: one module per area. Each action or custom view calls one service."""
 
-from . import agenda, audit, erase, identities, operations, sessions  # noqa: F401  (registers the ModelAdmins)
+from . import agenda, audit, erase, identities, operations, queue, sessions  # noqa: F401  (registers the ModelAdmins)

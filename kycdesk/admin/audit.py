@@ -3,19 +3,56 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 
-from kycdesk.models import AuditEntry
+from kycdesk.models import AuditEntry, Media, VerificationSession
 
 from .base import ReadOnlyAdmin
+from .queue_filters import InputFilter
+
+
+class CaseTrailFilter(InputFilter):
+    """The audit trail of one case: entries on the session and on each of its media files
+    (both found through the (target_type, target_id) index)."""
+
+    title = "case"
+    parameter_name = "case"
+    placeholder = "case id"
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        raw = self.cleaned()
+        if not raw:
+            return queryset
+        if not raw.isdigit():
+            return queryset.none()
+        media_ids = [str(pk) for pk in Media.objects.filter(session_id=int(raw)).values_list("pk", flat=True)]
+        return queryset.filter(
+            Q(target_type=VerificationSession._meta.label_lower, target_id=raw)
+            | Q(target_type=Media._meta.label_lower, target_id__in=media_ids)
+        )
+
+
+class ActorTrailFilter(InputFilter):
+    """The audit trail of one user, by username (exact)."""
+
+    title = "user"
+    parameter_name = "actor"
+    placeholder = "username"
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        username = self.cleaned()
+        return queryset.filter(actor__username=username) if username else queryset
 
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
     """Managers read the trail; nobody, superusers included, changes or deletes it."""
 
-    list_display = ("at", "actor_name", "action", "target_type", "target_id", "ip")
-    list_filter = ("action", "target_type")
+    list_display = ("at", "actor_link", "action", "target_type", "target_link", "ip")
+    list_filter = (CaseTrailFilter, ActorTrailFilter, "action", "target_type")
     search_fields = ("=actor_name", "=target_id", "=action")
     date_hierarchy = None
     readonly_fields = ("at", "actor", "actor_name", "action", "target_type", "target_id", "ip", "detail")
@@ -23,3 +60,19 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.is_active and request.user.has_perm("kycdesk.view_auditentry")
+
+    @admin.display(description="Actor")
+    def actor_link(self, obj: AuditEntry) -> str:
+        if obj.actor_id is None:
+            return obj.actor_name
+        return format_html("<a href='?actor={0}' title='Audit trail of {0}'>{0}</a>", obj.actor_name)
+
+    @admin.display(description="Target")
+    def target_link(self, obj: AuditEntry) -> str:
+        if obj.target_type == VerificationSession._meta.label_lower and obj.target_id.isdigit():
+            return format_html(
+                "<a href='?case={0}' title='Audit trail of this case'>{0}</a> · <a href='{1}'>open</a>",
+                obj.target_id,
+                reverse("admin:kycdesk_case", args=[obj.target_id]),
+            )
+        return obj.target_id

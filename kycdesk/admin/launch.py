@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
-from kycdesk.models import Template, Vendor
+from kycdesk.models import Template, Vendor, VerificationSession
 from kycdesk.services import launch, vendors
 from kycdesk.services.audit import client_ip
 from providers.base import Capability, ProviderError
@@ -25,10 +25,10 @@ def launchable_vendors() -> list[tuple[str, str]]:
     ]
 
 
-def launch_form_for(vendor: str, data=None, files=None) -> LaunchForm:
+def launch_form_for(vendor: str, data=None, files=None, initial: dict | None = None) -> LaunchForm:
     provider = vendors.get_provider(vendor)
     form_class: type[LaunchForm] = import_string(provider.launch_form)
-    form = form_class(data=data, files=files)
+    form = form_class(data=data, files=files, initial=initial)
     templates = Template.objects.filter(vendor=vendor, active=True).order_by("-is_default", "name")
     form.fields["template"].choices = [("", "—")] + [(str(t.pk), t.name) for t in templates]
     default = next((t for t in templates if t.is_default), None)
@@ -37,16 +37,38 @@ def launch_form_for(vendor: str, data=None, files=None) -> LaunchForm:
     return form
 
 
+def replaced_case(request: HttpRequest) -> VerificationSession | None:
+    """The case a new verification is requested for (?replaces=<id>, from the case page)."""
+    raw = request.GET.get("replaces", "")
+    if not raw:
+        return None
+    try:
+        return VerificationSession.objects.select_related("identity").get(pk=int(raw))
+    except (ValueError, VerificationSession.DoesNotExist):
+        raise Http404("No such case.") from None
+
+
+def identity_initial(case: VerificationSession | None) -> dict:
+    """The launch form pre-filled with the person of the case being replaced."""
+    if case is None:
+        return {}
+    identity = case.identity
+    fields = ("reference", "first_name", "last_name", "birth_date", "nationality", "email", "phone")
+    return {name: getattr(identity, name) for name in fields if getattr(identity, name)}
+
+
 def launch_view(model_admin: admin.ModelAdmin, request: HttpRequest, vendor: str = "") -> HttpResponse:
     if not request.user.has_perm("kycdesk.launch_verification"):
         raise PermissionDenied
     available = launchable_vendors()
+    replaces = replaced_case(request)
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
-        "title": "Launch a verification",
+        "title": "Request a new verification" if replaces else "Launch a verification",
         "vendors": available,
         "vendor": vendor,
+        "replaces": replaces,
     }
     if not vendor:
         return render(request, "admin/kycdesk/launch.html", context)
@@ -67,6 +89,7 @@ def launch_view(model_admin: admin.ModelAdmin, request: HttpRequest, vendor: str
                     request=form.to_request(template_id=template.external_id if template else ""),
                     user=request.user,
                     template=template,
+                    replaces=replaces,
                     ip=client_ip(request),
                 )
             except ProviderError as exc:
@@ -80,6 +103,6 @@ def launch_view(model_admin: admin.ModelAdmin, request: HttpRequest, vendor: str
                 messages.success(request, "Verification launched: send the person the link below.")
                 return HttpResponseRedirect(reverse("admin:kycdesk_verificationsession_change", args=[session.pk]))
     else:
-        form = launch_form_for(vendor)
+        form = launch_form_for(vendor, initial=identity_initial(replaces))
     context.update(form=form, vendor_label=dict(available)[vendor], warnings=warnings)
     return render(request, "admin/kycdesk/launch.html", context)

@@ -2,6 +2,7 @@
 
 from .appointment import Appointment, VideoAgent
 from .audit import AuditEntry
+from .case import Case
 from .choices import OPEN_STATUSES, SessionStatus, Vendor
 from .document import Control, Document, ExtractedField
 from .erasure import VendorErasure
@@ -16,6 +17,7 @@ __all__ = [
     "OPEN_STATUSES",
     "Appointment",
     "AuditEntry",
+    "Case",
     "CaseNote",
     "Control",
     "DecisionState",

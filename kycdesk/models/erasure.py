@@ -17,6 +17,7 @@ class VendorErasure(models.Model):
     class Operation(models.TextChoices):
         ANONYMIZE = "anonymize", "Anonymise at the vendor"
         DELETE = "delete", "Delete at the vendor"
+        ANONYMIZE_PERSON = "anonymize_person", "Anonymise the person's record at the vendor"
 
     class State(models.TextChoices):
         PENDING = "pending", "Waiting for the vendor"
@@ -34,7 +35,7 @@ class VendorErasure(models.Model):
     vendor = models.CharField(max_length=20, choices=Vendor.choices)
     external_id = models.CharField(max_length=200, blank=True, help_text="Cleared once the vendor has done it.")
     external_id_sha256 = models.CharField(max_length=64, db_index=True)
-    operation = models.CharField(max_length=10, choices=Operation.choices)
+    operation = models.CharField(max_length=20, choices=Operation.choices)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)

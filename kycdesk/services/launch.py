@@ -84,7 +84,22 @@ def launch_session(
             summary=f"Launched at {provider.name or vendor}.",
             actor=session.launched_by,
         )
-        audit.record(action="launch", actor=user, target=session, ip=ip, vendor=vendor)
+        if replaces is not None:
+            SessionEvent.objects.create(
+                session=replaces,
+                at=session.created_at,
+                kind="new_verification",
+                summary=f"New verification requested at {provider.name or vendor} (case {session.pk}).",
+                actor=session.launched_by,
+            )
+        audit.record(
+            action="launch",
+            actor=user,
+            target=session,
+            ip=ip,
+            vendor=vendor,
+            **({"replaces": replaces.pk} if replaces is not None else {}),
+        )
     return session
 
 

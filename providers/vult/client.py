@@ -4,7 +4,7 @@ The rendered reference we have (shared/vendor-docs/kyc-api-2.10.15.txt) lost eve
 and path, and the OAuth2 token URL. So:
 
 - every operation's method and path lives in :data:`OPERATIONS`, the ONE table the client and
-  the simulator (providers/vult/sandbox.py) both read, at call time: correcting a path against
+  the simulator (providers/vult/sandbox/) both read, at call time: correcting a path against
   VULT's OpenAPI file is one edit here, and moves both;
 - the paths are our reading: resource-style names derived from the operation titles
   (shared/providers/vult.md); every operation with a JSON body is a POST (the document shows a

@@ -41,6 +41,7 @@ class VultProvider(Provider):
             Capability.WEBHOOKS,
             Capability.LIST_WEBHOOKS,
             Capability.ANONYMIZE,
+            Capability.ANONYMIZE_PERSON,
             Capability.DELETE,
             Capability.HEALTH,
         }
@@ -170,6 +171,10 @@ class VultProvider(Provider):
 
     def anonymize_identity(self, identity_id: str) -> EraseOutcome:
         return self._erase(self.client.identity_anonymize, identity_id, "VULT anonymized the identity.")
+
+    def anonymize_person(self, vendor_person_id: str) -> EraseOutcome:
+        """The erase service's hook: a VULT identity is VULT's record of the person."""
+        return self.anonymize_identity(vendor_person_id)
 
     def identity_image(self, identity_id: str, storage_file_type: str) -> Iterator[bytes]:
         yield from self.client.chunks(self.client.identity_image_read(identity_id, storage_file_type))

@@ -37,6 +37,7 @@ HOOKS = {
     Capability.SCHEDULE: "schedule",
     Capability.WEBHOOKS: "parse_webhook",
     Capability.ANONYMIZE: "anonymize",
+    Capability.ANONYMIZE_PERSON: "anonymize_person",
     Capability.DELETE: "delete",
     Capability.HEALTH: "health",
 }

@@ -317,7 +317,7 @@ def test_every_text_json_and_binary_column_of_a_case_is_either_wiped_or_declared
     kept = erase.SKELETON_FIELDS.get(model._meta.model_name, set())
     unclassified = {f.name for f in scanned_columns(model)} - wiped - kept
 
-    assert unclassified == set(), f"classify {model.__name__}.{sorted(unclassified)} in kycdesk/services/erase.py"
+    assert unclassified == set(), f"classify {model.__name__}.{sorted(unclassified)} in kycdesk/services/erase/plan.py"
 
 
 def test_a_late_delivery_for_a_deleted_case_keeps_no_body(client, fake_vendor, private_media, manager):
@@ -330,3 +330,25 @@ def test_a_late_delivery_for_a_deleted_case_keeps_no_body(client, fake_vendor, p
     delivery = WebhookDelivery.objects.get()
     assert (delivery.state, bytes(delivery.body)) == ("ignored", b"")
     assert find_in_database(NEEDLES, [BIRTH]) == []
+
+
+def test_erasing_a_person_also_anonymises_their_record_at_vendors_that_keep_one(manager, monkeypatch):
+    from kycdesk.models import Identity, VendorErasure
+    from providers.vult.provider import VultProvider
+
+    calls: list[str] = []
+
+    def anonymize_person(self, vendor_person_id):
+        calls.append(vendor_person_id)
+        return EraseOutcome(done=True, message="VULT anonymized the identity.")
+
+    monkeypatch.setattr(VultProvider, "anonymize_person", anonymize_person)
+    identity = Identity.objects.create(reference="p-1", last_name="Martin", vendor_ids={"vult": "idn_7", "idenfy": "c"})
+
+    erase.erase_identity(identity.pk, mode=erase.ANONYMISE, actor=manager, reason="subject_request")
+
+    owed = VendorErasure.objects.get()
+    assert calls == ["idn_7"]  # VULT keeps a person record; iDenfy has no person-level call
+    assert (owed.vendor, owed.operation, owed.state, owed.external_id) == ("vult", "anonymize_person", "done", "")
+    identity.refresh_from_db()
+    assert identity.vendor_ids == {} and identity.last_name == ""
