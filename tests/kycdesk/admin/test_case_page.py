@@ -252,6 +252,25 @@ class TestActionsFromThePage:
         assert f'href="/admin/kycdesk/case/{new.pk}/"' in page(client, case)
 
 
+def test_appointments_are_shown_in_the_persons_time_zone_beside_its_name(client, manager):
+    case = make_case()
+    agent = VideoAgent.objects.create(termin_user_id="7", name="Agent Seven")
+    starts = dt.datetime(2026, 3, 3, 9, 0, tzinfo=dt.UTC)  # 10:00 in Berlin
+    Appointment.objects.create(
+        session=case,
+        agent=agent,
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(minutes=30),
+        time_zone="Europe/Berlin",
+    )
+    client.force_login(manager)
+
+    html = page(client, case)
+
+    # it said 09:00 (UTC, the desk's zone in tests) beside "Europe/Berlin"
+    assert "<td>2026-03-03 10:00</td><td>10:30</td><td>Europe/Berlin</td>" in html
+
+
 class TestQueryCount:
     """Same number of queries for a bare case and a rich one: documents, fields, controls, media,
     events, deliveries, decisions, notes and appointments are each loaded by one query.
