@@ -80,6 +80,8 @@ class VerificationSessionAdmin(KycdeskStyles, EraseActionsMixin, ReadOnlyAdmin):
     ordering = ("-created_at", "-id")
     sortable_by = ("created_at",)
     change_list_template = "admin/kycdesk/session_changelist.html"
+    # The record (link, QR, raw result) leads to the case page, where the case is read and decided.
+    change_form_template = "admin/kycdesk/session_change_form.html"
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

@@ -16,3 +16,13 @@ def test_the_sessions_list_and_the_case_page_both_load_kycdesks_stylesheet(clien
     html = client.get(url).content.decode()
 
     assert html.count('href="/static/kycdesk/kycdesk.css"') == 1  # the raw result box is bounded there
+
+
+@pytest.mark.django_db
+def test_the_session_record_leads_to_the_case_page(client, make_user):
+    session = make_session()
+    client.force_login(make_user("olga", "Compliance officer"))
+
+    html = client.get(reverse("admin:kycdesk_verificationsession_change", args=[session.pk])).content.decode()
+
+    assert f'href="{reverse("admin:kycdesk_case", args=[session.pk])}"' in html
