@@ -40,6 +40,15 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+#: What sticks out past the right edge of the window (a page that scrolls sideways), or "".
+OVERFLOW = """() => {
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth <= width) return "";
+    const out = [...document.querySelectorAll("body *")].filter((el) => el.getBoundingClientRect().right > width + 1);
+    return out.slice(-2).map((el) => `<${el.tagName.toLowerCase()} class="${el.className}"> ends at `
+        + `${Math.round(el.getBoundingClientRect().right)}px of ${width}px: `
+        + JSON.stringify(el.textContent.trim().slice(0, 60))).join("; ");
+}"""
 #: make_user's password (tests/conftest.py)
 PASSWORD = "pw-not-used-1234"
 TIMEOUT_MS = 15_000
@@ -189,9 +198,9 @@ class Desk:
                 # so have the watch see each of them answer).
                 page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => { i.loading = 'eager'; })")
                 page.wait_for_load_state("networkidle")
-                overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-                if overflow > 0:
-                    actor.watch.problems.append(f"{page.url} is {overflow}px wider than the window")
+                overflow = page.evaluate(OVERFLOW)
+                if overflow:
+                    actor.watch.problems.append(f"{page.url} is wider than the window: {overflow}")
                 page.screenshot(path=str(path), full_page=True)
             except Exception as exc:  # a crashed page must not hide the test's own failure
                 actor.watch.problems.append(f"screenshot failed: {exc}")

@@ -170,3 +170,24 @@ def run_action(actor: Actor, session: VerificationSession, action_label: str) ->
     page.locator("#result_list tr", has_text=session.external_id).locator("input.action-select").check()
     page.locator("select[name=action]").select_option(label=action_label)
     page.get_by_role("button", name="Go").click()
+
+
+def open_case_page(actor: Actor, session: VerificationSession) -> None:
+    """The session record's "Case page" link: where the case is read and decided."""
+    open_case(actor, session)
+    actor.page.get_by_role("link", name="Case page").click()
+    expect(actor.page.locator(".kd-head h1")).to_contain_text(session.external_id)
+
+
+def case_page_status(page: Page) -> Any:
+    return page.locator(".kd-badges [title='unified status']")
+
+
+def open_queue(actor: Actor) -> None:
+    actor.goto("/admin/")
+    actor.page.locator("#nav-sidebar, #content-main").get_by_role("link", name="Cases to review").first.click()
+    expect(actor.page.locator("#content h1")).to_have_text("Review queue")
+
+
+def queue_row(actor: Actor, session: VerificationSession) -> Any:
+    return actor.page.locator("#result_list tbody tr", has_text=session.external_id)

@@ -63,28 +63,19 @@ def test_appointment_staff_schedule_and_reschedule_an_ident_and_the_officer_read
 
     steps.finish_as_video_specialist(specialist, ident.link, "Successful")
 
-    steps.open_case(officer, ident)
-    expect(steps.case_status(officer.page)).to_have_text("Approved")
-    pdf = open_file(officer, "Report pdf")
-    assert pdf.evaluate("document.contentType") == "application/pdf"  # Chromium's PDF viewer, not a download
-    video_page = open_file(officer, "Recording")
-    played = video_page.locator("video").evaluate(PLAY_FOR_A_MOMENT)
+    steps.open_case_page(officer, ident)
+    page = officer.page
+    expect(steps.case_page_status(page)).to_have_text("Approved")
+    expect(page.locator(".kd-claim table tr", has_text="Petra Agent").last).to_contain_text(
+        f"{day:%Y-%m-%d} 14:30"  # in the person's zone, beside its name
+    )
+    report = page.locator("iframe.kd-pdf").first
+    pdf = officer.page.request.get(officer.url(report.get_attribute("src")))
+    assert (pdf.status, pdf.headers["content-type"]) == (200, "application/pdf")
+    assert pdf.headers["content-disposition"].startswith("inline;")
+    frame = report.element_handle().content_frame()
+    assert frame is not None and frame.evaluate("document.contentType") == "application/pdf"  # the viewer, inline
+    played = page.locator("video.kd-video").first.evaluate(PLAY_FOR_A_MOMENT)
     assert played["error"] is None
     assert played["readyState"] >= 2 and played["width"] > 0  # HAVE_CURRENT_DATA: frames decoded
     assert played["currentTime"] > 0.5  # it played
-    video_page.close()
-    pdf.close()
-
-
-def open_file(actor, kind: str):
-    """Open a file of the case in a new tab (its 'Open' link); checks how the server answered."""
-    link = actor.page.locator(".inline-group tr", has_text=kind).get_by_role("link", name="Open")
-    href = actor.url(link.get_attribute("href"))
-    with actor.context.expect_event("response", lambda r: r.url == href) as answer, actor.new_tab() as tab:
-        link.click()
-    response = answer.value
-    assert response.status == 200, (kind, response.status)
-    assert response.headers["content-disposition"].startswith("inline;"), kind
-    assert response.headers["x-content-type-options"] == "nosniff"
-    tab.value.wait_for_load_state()
-    return tab.value

@@ -1,4 +1,4 @@
-"""Journey 4: a manager anonymises a case; its images leave the page and the disk."""
+"""Journey 4: a manager anonymises a case from its case page; its images leave the page and the disk."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from tests.browser import steps
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+CASE_IMAGES = ".kd-stage img"
+
 
 def test_a_manager_anonymises_a_case_and_its_images_are_gone_from_the_page_and_the_disk(desk, make_user, private_media):
     case = steps.launched_and_finished("datakeen", "erase-browser-1", "ai_approved")
@@ -19,24 +21,26 @@ def test_a_manager_anonymises_a_case_and_its_images_are_gone_from_the_page_and_t
     manager = desk.actor("manager", make_user("mona", "Compliance manager"))
     manager.log_in()
 
-    steps.open_case(manager, case)
-    thumbnails = steps.loaded_images(manager.page, ".inline-group img[src*='/admin/media/']")
-    assert len(thumbnails) == 3  # the card's front and back and the selfie, shown
+    steps.open_case_page(manager, case)
+    shown = steps.loaded_images(manager.page, CASE_IMAGES)
+    assert len(shown) == 3  # the card's front and back and the selfie
 
-    steps.run_action(manager, case, "Anonymise the selected… (confirm first)")
+    manager.page.get_by_role("button", name="Anonymise…").click()
     plan = manager.page.locator("#erase-cases tr", has_text=case.external_id)
-    expect(plan.locator("td").nth(3)).to_have_text(str(len(case_files(case))))  # 3 files, 3 thumbnails
+    expect(plan.locator("td").nth(3)).to_have_text(str(len(case_files(case))))  # the files, counted before
     expect(plan).to_contain_text("no erase call")  # Datakeen offers none: said before confirming
     manager.page.get_by_label("Why").select_option(label="The person asked for erasure")
     manager.page.get_by_role("button", name="Yes, anonymise").click()
     expect(manager.page.locator("ul.messagelist")).to_contain_text("1 case(s) anonymised")
 
-    steps.open_case(manager, case)
-    expect(manager.page.locator("img[src*='/admin/media/']")).to_have_count(0)
-    expect(manager.page.locator(".field-person_display")).not_to_contain_text("Lovelace", ignore_case=True)
+    manager.goto(f"/admin/kycdesk/case/{case.pk}/")
+    expect(manager.page.locator(".kd-badges")).to_contain_text("anonymised")
+    expect(manager.page.locator(CASE_IMAGES)).to_have_count(0)
+    expect(manager.page.locator("img[src*='/admin/media/'], video, iframe")).to_have_count(0)
+    expect(manager.page.locator(".kd-person")).not_to_contain_text("Lovelace", ignore_case=True)
     assert not [f for f in files if f.exists()]
-    assert not list(private_media.rglob("*.*"))  # thumbnails included
-    manager.expect_status(404, r"/admin/media/\d+/thumb/")
-    gone = manager.page.goto(manager.url(thumbnails[0]))
-    assert gone is not None and gone.status == 404
-    steps.open_case(manager, case)  # the last page: the anonymised case
+    assert not list(private_media.rglob("*.*"))  # their thumbnails too
+    manager.expect_status(404, r"/admin/media/\d+/$")
+    gone = manager.page.goto(manager.url(shown[0]))
+    assert gone is not None and gone.status == 404  # the old address leads nowhere
+    manager.goto(f"/admin/kycdesk/case/{case.pk}/")  # the last page: the anonymised case
