@@ -201,6 +201,20 @@ class TestActionsFromThePage:
         case.refresh_from_db()
         assert case.decision_state == DecisionState.APPROVED
 
+    def test_a_finally_decided_case_offers_no_claim_or_reassign_as_it_has_left_the_queue(
+        self, client, manager, second_manager
+    ):
+        case = make_case()
+        review.decide(session_id=case.pk, user=manager, outcome="approve", reason_code="verified_manually", comment="x")
+        review.second_approve(session_id=case.pk, user=second_manager)
+        client.force_login(manager)
+
+        html = page(client, case)
+
+        assert "Not in the review queue." in html
+        assert f"/admin/kycdesk/case/{case.pk}/claim/" not in html  # claiming it was refused after the click
+        assert f"/admin/kycdesk/case/{case.pk}/reassign/" not in html
+
     def test_the_first_approver_posting_the_second_approval_is_refused_on_the_server(self, client, manager):
         case = make_case()
         review.decide(session_id=case.pk, user=manager, outcome="approve", reason_code="verified_manually", comment="x")
