@@ -131,31 +131,6 @@ def fill_schedule_form(actor: Actor, agent: str, day: dt.date, time: str, time_z
     page.get_by_role("button", name=button).click()
 
 
-def launched_and_finished(vendor: str, reference: str, outcome: str) -> VerificationSession:
-    """A case made the way the demo makes one (real client, the person's page over HTTP), for
-    journeys that start after it."""
-    from kycdesk.services.launch import launch_session
-    from providers.base import LaunchRequest
-    from providers.sandbox.testing import finish
-
-    simulator = simulators()[vendor]
-    request = LaunchRequest(
-        reference=reference,
-        first_name="Ada",
-        last_name="Lovelace",
-        birth_date=dt.date(1990, 12, 10),
-        nationality="GB",
-        email="ada@example.invalid",
-        phone="+33600000000",
-        template_id=simulator.launch_template_id,
-        options=dict(simulator.launch_options),
-    )
-    session = launch_session(vendor=vendor, request=request, user=None)
-    assert finish(session.link, outcome).status_code in (200, 302)
-    session.refresh_from_db()
-    return session
-
-
 def loaded_images(page: Page, selector: str) -> list[str]:
     """The src of every image matching ``selector`` that the browser really decoded (lazy ones
     are loaded first, as scrolling down to them would)."""

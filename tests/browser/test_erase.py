@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from kycdesk.models import Media
 from kycdesk.services.erase import case_files
 from tests.browser import steps
+from tests.sandbox_cases import finished
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -15,7 +16,7 @@ CASE_IMAGES = ".kd-stage img"
 
 
 def test_a_manager_anonymises_a_case_and_its_images_are_gone_from_the_page_and_the_disk(desk, make_user, private_media):
-    case = steps.launched_and_finished("datakeen", "erase-browser-1", "ai_approved")
+    case = finished("datakeen", "erase-browser-1", "ai_approved")
     files = [private_media / m.file.name for m in Media.objects.filter(session=case)]
     assert len(files) == 3 and all(f.is_file() for f in files)
     manager = desk.actor("manager", make_user("mona", "Compliance manager"))

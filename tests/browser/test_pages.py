@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from kycdesk.services.templates import sync_templates
-from tests.browser import steps
+from tests.sandbox_cases import finished
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,7 +41,7 @@ def covered_by_tools(page) -> list[str]:
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_a_role_reaches_from_the_home_page_renders_cleanly(desk, make_user, role):
     sync_templates(vendor="identify24")
-    steps.launched_and_finished("datakeen", "pages-1", "verify")  # a case in the lists
+    finished("datakeen", "pages-1", "verify")  # a case in the lists
     user = desk.actor(role.split()[-1].lower(), make_user("rhea", role))
     user.log_in()
 

@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from kycdesk.models import DecisionState
 from tests.browser import steps
+from tests.sandbox_cases import finished
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -63,7 +64,7 @@ def test_an_officer_signs_in_with_two_factors_launches_and_finds_the_flagged_cas
 
 
 def test_two_managers_approve_a_flagged_case_and_the_first_cannot_give_their_own_second_approval(desk, make_user):
-    case = steps.launched_and_finished("datakeen", "j2-browser", "verify")
+    case = finished("datakeen", "j2-browser", "verify")
     first = desk.actor("mona", make_user("mona", "Compliance manager"))
     second = desk.actor("otto", make_user("otto", "Compliance manager"))
     page = first.page
