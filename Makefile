@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check clean chaos bench
+.PHONY: run test test-browser lint check clean chaos bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,9 @@ chaos: $(STAMP)  ## load-and-chaos run on PostgreSQL + Redis (CHAOS_SESSIONS, de
 
 bench: $(STAMP)  ## benchmarks at BENCH_SESSIONS (default 1,000,000) on PostgreSQL + Redis; writes BENCHMARKS.md
 	$(BIN)/python -m bench
+
+test-browser: $(STAMP)  ## only the browser journeys (Debian's Chromium: apt-get install chromium); screenshots in test-artifacts/
+	$(BIN)/pytest -m browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
