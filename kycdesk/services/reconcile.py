@@ -46,7 +46,7 @@ def overdue_sessions(*, vendor: str, now: dt.datetime, grace: dt.timedelta, life
         .filter(vendor=vendor)
         .filter(due)
         .filter(not_recently)
-        .order_by(F("next_poll_at").asc(nulls_first=True), "created_at", "pk")
+        .order_by(F("next_poll_at").asc(nulls_first=True), "created_at", "pk")  # pk: a total order
     )
 
 
