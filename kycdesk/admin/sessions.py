@@ -4,6 +4,7 @@ import base64
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import path
 from django.utils.html import format_html
@@ -12,19 +13,26 @@ from kycdesk.media import thumbnail_html
 from kycdesk.models import (
     CaseNote,
     Control,
+    DecisionState,
     Document,
     ExtractedField,
     Media,
     ReviewDecision,
     SessionEvent,
+    SessionStatus,
+    Vendor,
     VerificationSession,
 )
 from kycdesk.services.appointments import scheduling_vendors
 
 from .agenda import appointment_summary, can_schedule
-from .base import ReadOnlyAdmin, ReadOnlyInline, can_view_pii, pretty_json
+from .base import KycdeskStyles, ReadOnlyAdmin, ReadOnlyInline, can_view_pii, pretty_json
+from .changelist import LeanListMixin
+from .columns import choice_column, time_column
 from .erase import EraseActionsMixin, VendorErasureInline
 from .launch import launch_view
+from .paginator import EstimatedCountPaginator
+from .search import search_sessions
 
 # What a user without view_pii may see of a case (appointment staff: the minimum).
 MINIMAL_FIELDS = ("vendor", "external_id", "status", "vendor_status", "decision_state", "created_at", "expires_at")
@@ -41,6 +49,7 @@ class ControlInline(ReadOnlyInline):
     model = Control
     fields = ("document", "group", "name", "passed", "confidence", "score", "detail")
     readonly_fields = fields
+    select_related_fields = ("document",)
 
 
 class MediaInline(ReadOnlyInline):
@@ -57,29 +66,67 @@ class DecisionInline(ReadOnlyInline):
     model = ReviewDecision
     fields = ("decided_at", "decided_by", "kind", "outcome", "reason_code", "comment")
     readonly_fields = fields
+    select_related_fields = ("decided_by",)
 
 
 class NoteInline(ReadOnlyInline):
     model = CaseNote
     fields = ("created_at", "author", "text")
     readonly_fields = fields
+    select_related_fields = ("author",)
 
 
 class EventInline(ReadOnlyInline):
     model = SessionEvent
     fields = ("at", "kind", "summary", "actor")
     readonly_fields = fields
+    select_related_fields = ("actor",)
 
 
 @admin.register(VerificationSession)
-class VerificationSessionAdmin(EraseActionsMixin, ReadOnlyAdmin):
-    list_display = ("external_id", "vendor", "status", "vendor_status", "decision_state", "identity", "created_at")
-    list_filter = ("vendor", "status", "decision_state")
-    search_fields = ("=external_id", "=identity__reference")
+class VerificationSessionAdmin(KycdeskStyles, LeanListMixin, EraseActionsMixin, ReadOnlyAdmin):
+    list_display = (
+        "external_id",
+        "vendor_label",
+        "status_label",
+        "vendor_status",
+        "decision_label",
+        "identity",
+        "created",
+    )
+    list_columns = (
+        "external_id",
+        "vendor",
+        "status",
+        "vendor_status",
+        "decision_state",
+        "created_at",
+        "identity__reference",
+    )
+    list_filter = ("vendor", "status", "decision_state")  # fields with choices: no SELECT DISTINCT
+    # Declared for the search box; get_search_results runs them as indexed subqueries.
+    search_fields = ("=external_id", "=identity__reference", "identity__last_name", "identity__first_name")
+    search_help_text = "The vendor's session id, our reference, or (with access to personal data) a name."
     list_select_related = ("identity",)
     ordering = ("-created_at", "-id")
-    sortable_by = ("created_at",)
+    sortable_by = ("created",)  # the one ordering the indexes serve
+    paginator = EstimatedCountPaginator
+    show_facets = admin.ShowFacets.NEVER
     change_list_template = "admin/kycdesk/session_changelist.html"
+    # The record (link, QR, raw result) leads to the case page, where the case is read and decided.
+    change_form_template = "admin/kycdesk/session_change_form.html"
+
+    vendor_label = choice_column("vendor", Vendor.choices, "vendor")
+    status_label = choice_column("status", SessionStatus.choices, "status")
+    decision_label = choice_column("decision_state", DecisionState.choices, "decision")
+    created = time_column("created_at", "created")
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
+        return search_sessions(queryset, search_term, names=can_view_pii(request)), False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # The case page's own foreign keys, in the query that loads the case.
+        return super().get_queryset(request).select_related("identity", "template", "launched_by")
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import Upper
 
 
 class IdentityQuerySet(models.QuerySet["Identity"]):
@@ -34,6 +35,10 @@ class Identity(models.Model):
         indexes = [
             models.Index(fields=["last_name", "first_name"], name="identity_name_idx"),
             models.Index(fields=["-created_at"], name="identity_created_idx"),
+            # "=reference" and "=email" searches compare UPPER(column); names have trigram
+            # indexes on UPPER(column) on PostgreSQL (migration postgresql_search_and_statistics).
+            models.Index(Upper("reference"), name="identity_reference_upper_idx"),
+            models.Index(Upper("email"), name="identity_email_upper_idx"),
         ]
 
     def __str__(self) -> str:

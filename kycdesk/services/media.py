@@ -15,7 +15,7 @@ from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from kycdesk.models import Media
-from kycdesk.services import sweeps
+from kycdesk.services import broker, sweeps
 from kycdesk.services.vendors import get_provider
 from providers.base import MediaKind, MediaRef, ProviderError
 
@@ -214,11 +214,9 @@ def _fail(media: Media, error: str, *, final: bool) -> str:
 
 def enqueue_downloads(media_ids: list[int]) -> None:
     """Queue one download task per media, stamped as queued (kycdesk.services.sweeps)."""
-    from django_q.tasks import async_task
-
     sweeps.mark_queued(Media, media_ids)
     for media_id in media_ids:
-        async_task("kycdesk.tasks.download_media", media_id, task_name=f"media-{media_id}")
+        broker.enqueue("kycdesk.tasks.download_media", media_id, task_name=f"media-{media_id}")
 
 
 def retry_due(*, limit: int, stuck_after_seconds: int = 600) -> int:

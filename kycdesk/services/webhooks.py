@@ -1,5 +1,6 @@
-"""Inbound deliveries: stored first (raw bytes, headers, source IP), verified, then processed by a
-task after commit. See shared/notes/webhooks.md for the rules this follows."""
+"""Inbound deliveries: verified on the raw bytes and stored (raw bytes, headers, source IP, verdict)
+before any answer, then processed by a task after commit. See shared/notes/webhooks.md for the
+rules this follows."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kycdesk.models import VerificationSession, WebhookDelivery
-from kycdesk.services import erase, media, results, sweeps
+from kycdesk.services import broker, erase, media, results, sweeps
 from kycdesk.services.vendors import get_provider
 from providers.base import Capability, MalformedPayload, ProviderError, WebhookRejected
 
@@ -57,54 +58,71 @@ def receive_delivery(
     path_token: str = "",
     size: int | None = None,
 ) -> Intake:
-    """Store the delivery, then verify it. Answer 2xx only once the row is committed.
+    """Verify the delivery on its raw bytes, store it with its verdict, then answer: 2xx only
+    once the row is committed. Refused deliveries are stored too (bounded), never queued.
 
-    ``size`` is the size the request declared, when the body was not read because of it.
+    Verifying is a constant-time compare on bytes already in memory, so it comes first and the
+    delivery is written in one INSERT and one commit, not an INSERT then an UPDATE (under a burst
+    each statement and commit costs throughput: BENCHMARKS.md). ``size`` is the size the request
+    declared, when the body was not read because of it.
     """
     size = max(size or 0, len(body))
-    too_large = size > settings.KYCDESK_WEBHOOK_MAX_BYTES
+    refusal = _refusal(vendor, headers, body, path_token, size)
     delivery = WebhookDelivery.objects.create(
         vendor=vendor,
         received_at=timezone.now(),
         source_ip=source_ip,
         headers=headers,
-        body=b"" if too_large else body,
+        body=b"" if size > settings.KYCDESK_WEBHOOK_MAX_BYTES else body,
         body_sha256=hashlib.sha256(body).hexdigest(),
         body_size=size,
+        **(
+            {"verdict": WebhookDelivery.Verdict.ACCEPTED}
+            if refusal is None
+            else {
+                "verdict": WebhookDelivery.Verdict.REFUSED,
+                "state": WebhookDelivery.State.IGNORED,
+                "last_error": refusal.error[:1000],
+            }
+        ),
     )
-    if too_large:
-        _refuse(delivery, f"Body of {size} bytes is over the {settings.KYCDESK_WEBHOOK_MAX_BYTES}-byte limit.")
-        return Intake(413, delivery, "Payload too large.")
-    provider = get_provider(vendor)
-    if not provider.supports(Capability.WEBHOOKS):
-        # A polling vendor (Identomat) sends no result webhook: nothing here may be trusted or parsed.
-        _refuse(delivery, f"{vendor} sends no result webhook; its sessions are polled.")
-        return Intake(404, delivery, "This vendor sends no webhooks.")
-    try:
-        provider.verify_webhook(headers, body, path_token)
-    except WebhookRejected as exc:
-        _refuse(delivery, str(exc))
-        return Intake(exc.http_status, delivery, str(exc))
-    delivery.verdict = WebhookDelivery.Verdict.ACCEPTED
-    delivery.save(update_fields=["verdict"])
+    if refusal is not None:
+        return Intake(refusal.http_status, delivery, refusal.message)
     transaction.on_commit(lambda: enqueue_delivery(delivery.pk))
     return Intake(200, delivery)
 
 
-def _refuse(delivery: WebhookDelivery, error: str) -> None:
-    delivery.verdict = WebhookDelivery.Verdict.REFUSED
-    delivery.state = WebhookDelivery.State.IGNORED
-    delivery.last_error = error[:1000]
-    delivery.save(update_fields=["verdict", "state", "last_error"])
+@dataclass(frozen=True)
+class Refusal:
+    http_status: int
+    message: str  # what the sender is told
+    error: str  # what the stored delivery says
+
+
+def _refusal(vendor: str, headers: dict[str, str], body: bytes, path_token: str, size: int) -> Refusal | None:
+    """Why the delivery is refused (None when it is accepted): too large, a vendor that sends no
+    webhooks, or a signature/token the provider rejects."""
+    limit = settings.KYCDESK_WEBHOOK_MAX_BYTES
+    if size > limit:
+        return Refusal(413, "Payload too large.", f"Body of {size} bytes is over the {limit}-byte limit.")
+    provider = get_provider(vendor)
+    if not provider.supports(Capability.WEBHOOKS):
+        # A polling vendor (Identomat) sends no result webhook: nothing here may be trusted or parsed.
+        return Refusal(
+            404, "This vendor sends no webhooks.", f"{vendor} sends no result webhook; its sessions are polled."
+        )
+    try:
+        provider.verify_webhook(headers, body, path_token)
+    except WebhookRejected as exc:
+        return Refusal(exc.http_status, str(exc), str(exc))
+    return None
 
 
 def enqueue_delivery(delivery_id: int) -> None:
     """Queue processing. If the broker is down the delivery is still stored and acknowledged:
     the retry sweep (kycdesk.tasks.retry_deliveries) queues it again later."""
-    from django_q.tasks import async_task
-
     try:
-        async_task("kycdesk.tasks.process_delivery", delivery_id, task_name=f"delivery-{delivery_id}")
+        broker.enqueue("kycdesk.tasks.process_delivery", delivery_id, task_name=f"delivery-{delivery_id}")
     except Exception:  # any broker failure: the row is the source of truth, the sweep recovers
         logger.warning("could not queue delivery %s; the retry sweep will", delivery_id, exc_info=True)
 

@@ -1,0 +1,265 @@
+"""Webhook bursts: the real endpoint under gunicorn on loopback, beside a bare view on the same
+server in the same run, then django-q2 workers (Redis broker) draining the backlog.
+
+The load generator is plain Python: a bounded pool of threads, each with its own keep-alive
+HTTP connection, sending signed iDenfy result deliveries (hex HMAC-SHA256 of the raw body in
+``Idenfy-Signature``). Bare and webhook requests go in alternating rounds so both meet the same
+machine noise. Every delivery names a session created for the run (deleted afterwards), so the
+workers do the real work: claim, parse, pull the result over HTTP (bench.vendor_stub), apply it.
+Everything started here is stopped here: gunicorn's master and the qcluster's main process are
+signalled, never their process groups (shared/notes/django-q2.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import http.client
+import json
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from kycdesk.models import Identity, VerificationSession, WebhookDelivery
+
+from . import processes
+
+CONCURRENCY = 16
+ROUNDS = 4
+WARMUP = 40
+TERMINAL = (
+    WebhookDelivery.State.DONE,
+    WebhookDelivery.State.DUPLICATE,
+    WebhookDelivery.State.IGNORED,
+    WebhookDelivery.State.FAILED,
+)
+PREFIX = "bench-wh-"
+
+
+@dataclass
+class Load:
+    """What one endpoint did under load."""
+
+    latencies_ms: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+    statuses: Counter = field(default_factory=Counter)
+    accepted_ids: list[int] = field(default_factory=list)
+
+    @property
+    def requests(self) -> int:
+        return len(self.latencies_ms)
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    @property
+    def p99_ms(self) -> float:
+        ordered = sorted(self.latencies_ms)
+        return ordered[max(0, int(len(ordered) * 0.99 + 0.999999) - 1)] if ordered else 0.0
+
+
+@dataclass
+class Report:
+    webhook: Load
+    bare: Load
+    accepted: int
+    processed: int
+    lost: int
+    failed: int
+    drain_seconds: float
+    states: dict[str, int]
+
+    @property
+    def processed_per_s(self) -> float:
+        return self.processed / self.drain_seconds if self.drain_seconds else 0.0
+
+    @property
+    def ratio(self) -> float:
+        return self.webhook.rps / self.bare.rps if self.bare.rps else 0.0
+
+
+# --- deliveries ----------------------------------------------------------------------------------
+
+
+def make_sessions(count: int) -> list[VerificationSession]:
+    """Open iDenfy sessions for the run's deliveries, on existing people."""
+    people = list(Identity.objects.order_by("pk").values_list("pk", flat=True)[:count])
+    if not people:
+        people = [Identity.objects.create(reference=f"{PREFIX}person").pk]
+    return VerificationSession.objects.bulk_create(
+        VerificationSession(
+            vendor="idenfy",
+            external_id=f"{PREFIX}{uuid.uuid4().hex}",
+            identity_id=people[n % len(people)],
+            status="in_progress",
+            vendor_status="ACTIVE",
+        )
+        for n in range(count)
+    )
+
+
+def delivery(scan_ref: str, signing_key: str) -> tuple[bytes, dict[str, str]]:
+    """One iDenfy IDENTIFICATION_AUTO_FINISHED delivery, signed as iDenfy signs it."""
+    from .vendor_stub import DATA, STATUS
+
+    status = {**{k: v for k, v in STATUS.items() if k != "status"}, "overall": "APPROVED", "additionalSteps": None}
+    payload = {
+        "final": True,
+        "platform": "PC",
+        "status": status,
+        "data": DATA,
+        "fileUrls": {},
+        "additionalStepPdfUrls": {},
+        "AML": [],
+        "LID": [],
+        "scanRef": scan_ref,
+        "externalRef": None,
+        "clientId": f"client-{scan_ref}",
+        "companyId": "bench",
+        "startTime": int(time.time()) - 300,
+        "finishTime": int(time.time()),
+        "clientIp": "192.0.2.10",
+        "clientIpCountry": "LT",
+        "clientLocation": "Vilnius",
+    }
+    body = json.dumps(payload, separators=(",", ":")).encode()
+    signature = hmac.new(signing_key.encode(), body, hashlib.sha256).hexdigest()
+    headers = {
+        "Content-Type": "application/json",
+        "Idenfy-Signature": signature,
+        "Idenfy-Event-Type": "IDENTIFICATION_AUTO_FINISHED",
+    }
+    return body, headers
+
+
+def send_all(url: str, path: str, jobs: list[tuple[bytes, dict[str, str]]], load: Load) -> None:
+    """Send every job with CONCURRENCY threads; add latencies, statuses and accepted ids to ``load``."""
+    host, port = url.removeprefix("http://").split(":")
+    lock = threading.Lock()
+    pending = iter(jobs)
+
+    def worker() -> None:
+        connection = http.client.HTTPConnection(host, int(port), timeout=30)
+        while True:
+            with lock:
+                job = next(pending, None)
+            if job is None:
+                break
+            body, headers = job
+            started = time.perf_counter()
+            try:
+                connection.request("POST", path, body=body, headers=headers)
+                response = connection.getresponse()
+                answer = response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                status, answer = 0, b""
+            elapsed = (time.perf_counter() - started) * 1000
+            received = json.loads(answer).get("received") if status == 200 and path != "/bench/bare/" else None
+            with lock:
+                load.latencies_ms.append(elapsed)
+                load.statuses[status] += 1
+                if received:
+                    load.accepted_ids.append(int(received))
+        connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(CONCURRENCY)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    load.seconds += time.perf_counter() - started
+
+
+def drain(accepted: list[int], timeout: float, log: Callable[[str], None]) -> tuple[float, dict[str, int]]:
+    """Wait until every accepted delivery is in a final state (or the timeout); return the time
+    it took and the deliveries by state."""
+    started = time.perf_counter()
+    deadline = started + timeout
+    unfinished = WebhookDelivery.objects.filter(pk__in=accepted).exclude(state__in=TERMINAL)
+    while time.perf_counter() < deadline and unfinished.exists():
+        time.sleep(0.25)
+    seconds = time.perf_counter() - started
+    states = dict(Counter(WebhookDelivery.objects.filter(pk__in=accepted).values_list("state", flat=True)))
+    if unfinished.exists():
+        log(f"  drain timed out after {timeout:.0f} s")
+    return seconds, states
+
+
+def clear_queue() -> None:
+    from django_q.brokers import get_broker
+
+    get_broker().purge_queue()
+
+
+def cleanup() -> None:
+    """The run's deliveries and sessions go (the bench database holds no other deliveries)."""
+    WebhookDelivery.objects.all().delete()
+    VerificationSession.objects.filter(external_id__startswith=PREFIX).delete()
+
+
+def available() -> tuple[bool, str]:
+    """Whether this build can run the webhook bench: the iDenfy provider and a Redis broker."""
+    from kycdesk.services.vendors import get_provider
+
+    try:
+        get_provider("idenfy")
+    except (ImportError, AttributeError):
+        return False, "the iDenfy provider is not in this build yet (it verifies the signed deliveries)."
+    if not settings.Q_CLUSTER.get("redis"):
+        return False, "REDIS_URL is not set (the django-q2 broker the drain uses)."
+    try:
+        from django_q.brokers import get_broker
+
+        get_broker().ping()
+    except Exception as exc:  # any connection failure: say which
+        return False, f"Redis at REDIS_URL does not answer ({type(exc).__name__})."
+    return True, ""
+
+
+def run(deliveries: int, *, workers: int, threads: int, log: Callable[[str], None] = print) -> Report:
+    cleanup()
+    clear_queue()
+    key = settings.KYCDESK_VENDORS["idenfy"]["webhook_signing_key"]
+    sessions = make_sessions(deliveries + WARMUP)
+    jobs = [delivery(session.external_id, key) for session in sessions]
+    warmup, jobs = jobs[:WARMUP], jobs[WARMUP:]
+    webhook, bare, warm = Load(), Load(), Load()
+    try:
+        with processes.gunicorn(workers, threads) as url:
+            send_all(url, "/bench/bare/", warmup, warm)
+            send_all(url, "/webhooks/idenfy/", warmup, warm)
+            size = -(-len(jobs) // ROUNDS)
+            for start in range(0, len(jobs), size):
+                chunk = jobs[start : start + size]
+                send_all(url, "/bench/bare/", chunk, bare)
+                send_all(url, "/webhooks/idenfy/", chunk, webhook)
+            log(f"  bare: {bare.rps:.0f} req/s, p99 {bare.p99_ms:.0f} ms; statuses {dict(bare.statuses)}")
+            log(f"  webhook: {webhook.rps:.0f} req/s, p99 {webhook.p99_ms:.0f} ms; statuses {dict(webhook.statuses)}")
+            accepted = warm.accepted_ids + webhook.accepted_ids
+            with processes.qcluster(f"{url}/bench/idenfy/"):
+                seconds, states = drain(accepted, timeout=max(180.0, len(accepted) / 5), log=log)
+        done = sum(states.get(state, 0) for state in TERMINAL)
+        report = Report(
+            webhook=webhook,
+            bare=bare,
+            accepted=len(accepted),
+            processed=done,
+            lost=len(accepted) - done,
+            failed=states.get(WebhookDelivery.State.FAILED, 0),
+            drain_seconds=seconds,
+            states=states,
+        )
+        log(f"  drained {done} of {len(accepted)} in {seconds:.1f} s ({report.processed_per_s:.0f}/s); states {states}")
+        return report
+    finally:
+        clear_queue()
+        cleanup()

@@ -1,0 +1,82 @@
+"""The estimated-count paginator: PostgreSQL's estimate for an unfiltered big table, an exact
+count everywhere else, and deep pages that read only their own rows."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from kycdesk.admin import paginator as paginator_module
+from kycdesk.admin.paginator import EstimatedCountPaginator, estimated_rows
+from kycdesk.models import Identity, VerificationSession
+
+pytestmark = pytest.mark.django_db
+on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own estimate")
+
+
+def make_sessions(count: int) -> None:
+    identity = Identity.objects.create(reference="pager")
+    VerificationSession.objects.bulk_create(
+        VerificationSession(vendor="datakeen", external_id=f"s{n:04d}", identity=identity) for n in range(count)
+    )
+
+
+def test_an_unfiltered_big_table_is_estimated_and_said_to_be(monkeypatch):
+    make_sessions(3)
+    monkeypatch.setattr(paginator_module, "estimated_rows", lambda queryset: 2_000_000)
+
+    pages = EstimatedCountPaginator(VerificationSession.objects.all(), 100)
+
+    assert pages.count == 2_000_000
+    assert pages.is_estimate
+
+
+def test_a_small_table_is_counted_exactly_even_with_an_estimate(monkeypatch):
+    make_sessions(3)
+    monkeypatch.setattr(paginator_module, "estimated_rows", lambda queryset: 5_000)
+
+    pages = EstimatedCountPaginator(VerificationSession.objects.all(), 100)
+
+    assert pages.count == 3
+    assert not pages.is_estimate
+
+
+def test_a_filtered_list_has_no_estimate_and_is_counted_exactly():
+    make_sessions(5)
+
+    filtered = VerificationSession.objects.filter(external_id__in=["s0001", "s0002"])
+    pages = EstimatedCountPaginator(filtered, 100)
+
+    assert estimated_rows(filtered) is None
+    assert pages.count == 2
+    assert not pages.is_estimate
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite has no estimate")
+def test_sqlite_falls_back_to_the_exact_count():
+    make_sessions(4)
+
+    pages = EstimatedCountPaginator(VerificationSession.objects.all(), 100)
+
+    assert estimated_rows(VerificationSession.objects.all()) is None
+    assert pages.count == 4
+    assert not pages.is_estimate
+
+
+@on_postgresql
+def test_postgresql_estimates_from_the_planner_statistics():
+    make_sessions(50)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE kycdesk_verificationsession")
+
+    assert estimated_rows(VerificationSession.objects.all()) == 50
+
+
+def test_a_page_picks_its_ids_first_and_holds_the_same_rows_as_a_plain_slice():
+    make_sessions(30)
+    ordered = VerificationSession.objects.order_by("-created_at", "-id")
+
+    page = EstimatedCountPaginator(ordered, 7).page(3)
+
+    assert "IN (SELECT" in str(page.object_list.query)
+    assert list(page.object_list) == list(ordered[14:21])
