@@ -35,7 +35,7 @@ class Config:
     #: seconds allowed for the drain after the last session was finished
     drain_timeout: float = 900.0
     #: seconds allowed for the replays
-    replay_timeout: float = 600.0
+    replay_timeout: float = 1200.0
     drive_threads: int = 8
     web_workers: int = 3
     q_workers: int = 2

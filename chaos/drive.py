@@ -1,5 +1,5 @@
-"""Play staff and people: launch sessions through the real clients, finish each on the person's
-page with an outcome its simulator can produce, and switch vendor faults on over HTTP meanwhile."""
+"""Play staff and people: launch sessions through the real clients and finish each on the person's
+page with an outcome its simulator can produce, with rounds of vendor faults switched on meanwhile."""
 
 from __future__ import annotations
 
@@ -7,29 +7,23 @@ import datetime as dt
 import random
 import threading
 import time
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import requests
 from django.db import connection
 
+from chaos.faults import FAULT_EVERY, Faults
 from kycdesk.management.commands.demo import PEOPLE
 from kycdesk.models import Template
 from kycdesk.services.launch import launch_session
 from kycdesk.services.templates import launch_template
-from kycdesk.services.vendors import get_provider
 from providers.base import LaunchRequest, ProviderError
 from providers.sandbox.simulator import simulators
-from providers.sandbox.testing import finish, set_fault
+from providers.sandbox.testing import finish
 
 LAUNCH_TRIES = 8
 FINISH_TRIES = 3
-#: Vendors whose webhooks may be dropped: the pull alone tells the whole result. Datakeen's verdict
-#: and iDenfy's cancellation exist only in their webhooks (README, "Chaos run").
-DROPPABLE = frozenset({"vult", "identify24"})
-#: A round of faults for every vendor once per this many sessions (about one call in ten fails).
-FAULT_EVERY = 50
 
 
 @dataclass(frozen=True)
@@ -61,44 +55,11 @@ def plan(sessions: int, rng: random.Random) -> list[Job]:
     """Vendors in turn, so each gets its share; each outcome drawn from what the simulator decides."""
     found = simulators()
     codes = sorted(code for code, sim in found.items() if sim.statuses)
-    return [
-        Job(i, code, rng.choice(sorted(found[code].statuses)))
-        for i, code in ((i, codes[i % len(codes)]) for i in range(sessions))
-    ]
-
-
-def fault_round(code: str) -> list[dict]:
-    """One round of faults for one vendor; each switch has a bounded count."""
-    faults = [
-        {"kind": "500", "count": 3},
-        {"kind": "429", "count": 2, "retry_after": 1},
-        {"kind": "timeout", "count": 1, "delay": 4},
-        {"kind": "expire_tokens", "count": 1},
-    ]
-    if get_provider(code).supports_webhooks():
-        faults.append({"kind": "duplicate_webhook", "count": 3})
-    if code in DROPPABLE:
-        faults.append({"kind": "drop_webhook", "count": 2})
-    return faults
-
-
-class Faults:
-    """A bounded number of fault rounds (every vendor's switches each time), spent a round at a time."""
-
-    def __init__(self, base_url: str, codes: list[str], rounds: int, rng: random.Random) -> None:
-        self.base_url, self.codes, self.left, self.rng = base_url, codes, rounds, rng
-        self.injected: Counter = Counter()
-        self.lock = threading.Lock()
-
-    def round(self) -> None:
-        with self.lock:
-            if not self.left:
-                return
-            self.left -= 1
-        for code in self.rng.sample(self.codes, len(self.codes)):
-            for spec in fault_round(code):
-                set_fault(self.base_url, code, **spec)
-                self.injected[spec["kind"]] += spec["count"]
+    jobs = []
+    for index in range(sessions):
+        code = codes[index % len(codes)]
+        jobs.append(Job(index, code, rng.choice(sorted(found[code].statuses))))
+    return jobs
 
 
 def templates() -> dict[str, Template | None]:
@@ -119,15 +80,13 @@ def launch(job: Job, template: Template | None, report: DriveReport):
         phone="+33600000000",
         options=dict(simulators()[job.vendor].launch_options),
     )
-    for attempt in range(1, LAUNCH_TRIES + 1):
+    for _ in range(LAUNCH_TRIES - 1):
         try:
             return launch_session(vendor=job.vendor, request=request, user=None, template=template)
         except ProviderError as exc:  # a fault answered the create: nothing was created, try again
-            if attempt == LAUNCH_TRIES:
-                raise
             report.add(launch_retries=1)
             time.sleep(exc.retry_after or 0.5)
-    raise AssertionError("unreachable")
+    return launch_session(vendor=job.vendor, request=request, user=None, template=template)
 
 
 def play(job: Job, template: Template | None, report: DriveReport) -> None:

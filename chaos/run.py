@@ -19,12 +19,6 @@ def say(message: str) -> None:
     print(message, flush=True)  # noqa: T201
 
 
-def fault_rounds(config: Config) -> int:
-    from chaos.drive import FAULT_EVERY
-
-    return max(1, config.sessions // FAULT_EVERY)
-
-
 def prepare(config: Config) -> tuple[int, dict[str, str]]:
     """A fresh database and broker, the environment set, Django set up and migrated."""
     port = infra.free_port()
@@ -47,17 +41,20 @@ def prepare(config: Config) -> tuple[int, dict[str, str]]:
 def run(config: Config) -> int:
     port, env = prepare(config)
     base_url = env["KYCDESK_PUBLIC_URL"]
-    from chaos import check, drive, recover, replay
+    from chaos import check, drive, faults, recover, replay
 
-    rng = random.Random(config.seed)
-    jobs = drive.plan(config.sessions, rng)
+    jobs = drive.plan(config.sessions, random.Random(config.seed))
     say(f"chaos: {len(jobs)} sessions on {base_url}, database {config.database_url}, broker {config.redis_url}")
     started = time.monotonic()
     with infra.services(config, port, env):
-        replayer = replay.Replayer(base_url, config.replay_share, config.max_replays, config.replay_timeout, rng)
+        replayer = replay.Replayer(
+            base_url, config.replay_share, config.max_replays, config.replay_timeout, random.Random(config.seed + 1)
+        )
         replayer.start()
-        faults = drive.Faults(base_url, sorted({job.vendor for job in jobs}), fault_rounds(config), rng)
-        report = drive.drive(jobs, config.drive_threads, faults)
+        switches = faults.Faults(
+            base_url, sorted({job.vendor for job in jobs}), faults.rounds_for(len(jobs)), random.Random(config.seed + 2)
+        )
+        report = drive.drive(jobs, config.drive_threads, switches)
         say(
             f"  driven in {time.monotonic() - started:.0f} s: {report.launched} launched "
             f"({report.launch_retries} launch retries after faults), {report.finished} finished"
@@ -67,12 +64,12 @@ def run(config: Config) -> int:
         left = recover.drain(
             config.drain_timeout,
             progress=say,
-            on_step=lambda n: n % 5 or faults.round(),
+            on_step=lambda n: n % 5 or switches.round(),
             replaying=replayer.is_alive,
         )
         replayer.join(30)
         say(f"  replayed {len(replayer.replays)} deliveries")
-        say(f"  faults switched on: {dict(faults.injected)}")
+        say(f"  faults switched on: {dict(switches.injected)}")
         say(f"  {'drained' if left.empty() else 'NOT drained: ' + str(left)} after {time.monotonic() - started:.0f} s")
         figures = check.figures(replayer.replays)
     for message in (report.errors + figures.details)[:SHOWN]:
