@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check clean bench
+.PHONY: run test test-browser lint check clean chaos bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,8 +19,14 @@ run: $(STAMP)  ## migrate, demo login, django-q2 cluster + web server on http://
 test: $(STAMP)  ## the whole suite (SQLite by default; DATABASE_URL for PostgreSQL)
 	$(BIN)/pytest
 
+chaos: $(STAMP)  ## load-and-chaos run on PostgreSQL + Redis (CHAOS_SESSIONS, default 2000); README "Chaos run"
+	$(BIN)/python -m chaos
+
 bench: $(STAMP)  ## benchmarks at BENCH_SESSIONS (default 1,000,000) on PostgreSQL + Redis; writes BENCHMARKS.md
 	$(BIN)/python -m bench
+
+test-browser: $(STAMP)  ## only the browser journeys (Debian's Chromium: apt-get install chromium); screenshots in test-artifacts/
+	$(BIN)/pytest -m browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -25,6 +25,12 @@ SCHEDULES: list[ScheduleSpec] = [
         "Re-queue webhook deliveries whose retry time has come or whose worker died.",
     ),
     ScheduleSpec(
+        "retry-media",
+        "kycdesk.tasks.retry_media_downloads",
+        1,
+        "Re-queue media downloads whose retry time has come or whose task was lost.",
+    ),
+    ScheduleSpec(
         "vendor-erasures",
         "kycdesk.tasks.retry_vendor_erasures",
         10,

@@ -139,6 +139,8 @@ KYCDESK_HTTP_MAX_RETRIES = env.int("KYCDESK_HTTP_MAX_RETRIES", default=3)
 KYCDESK_LOW_CONFIDENCE = env.float("KYCDESK_LOW_CONFIDENCE", default=0.8)
 KYCDESK_RECONCILE_GRACE_MINUTES = env.int("KYCDESK_RECONCILE_GRACE_MINUTES", default=30)
 KYCDESK_REFUSED_DELIVERY_DAYS = env.int("KYCDESK_REFUSED_DELIVERY_DAYS", default=30)
+# A failed delivery or media download is retried after base, 2 x base, 4 x base ... seconds (at most an hour).
+KYCDESK_RETRY_BASE_SECONDS = env.int("KYCDESK_RETRY_BASE_SECONDS", default=30)
 # Polling vendors (Identomat): a session still in progress this long after launch is given up as expired.
 KYCDESK_POLL_GIVE_UP_HOURS = env.int("KYCDESK_POLL_GIVE_UP_HOURS", default=24)
 # Length of one video-ident appointment: an agent is never booked twice within it.

@@ -30,6 +30,10 @@ def retry_deliveries() -> int:
     return webhooks.retry_due(limit=500)
 
 
+def retry_media_downloads() -> int:
+    return media.retry_due(limit=500)
+
+
 def sync_templates() -> dict[str, int]:
     return templates.sync_all_templates()
 

@@ -2,10 +2,31 @@ from __future__ import annotations
 
 import copy
 import importlib
+import os
+from pathlib import Path
 
 import pytest
 
 from providers import http
+
+#: Debian's Chromium; the browser tests never download a browser of their own.
+CHROMIUM = Path(os.environ.get("KYCDESK_CHROMIUM", "/usr/bin/chromium"))
+#: "required" (CI) turns the skip of the browser tests into a failure when Chromium is missing.
+BROWSER_TESTS = os.environ.get("KYCDESK_BROWSER_TESTS", "").strip().lower()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip the `browser` tests, with the reason, on a machine without Chromium (unless CI
+    requires them: then they run and fail on the missing browser)."""
+    if CHROMIUM.exists() or BROWSER_TESTS == "required":
+        return
+    skip = pytest.mark.skip(
+        reason=f"browser tests need Chromium at {CHROMIUM}: `apt-get install chromium` "
+        "(CI sets KYCDESK_BROWSER_TESTS=required, which makes this a failure)"
+    )
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)

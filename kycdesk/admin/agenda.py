@@ -180,7 +180,6 @@ class AppointmentAdmin(ReadOnlyAdmin):
         context.update(
             session=session,
             current=current,
-            current_local=current.starts_at.astimezone(tz_of(current)) if current else None,
             form=form,
             slot_minutes=int(appointments.slot_length().total_seconds() // 60),
         )

@@ -158,7 +158,7 @@ def case_page(model_admin: admin.ModelAdmin, request: HttpRequest, pk: int) -> H
         "with_pii": with_pii,
         "holder": session.assigned_to if holder else None,
         "claim_until": session.claimed_at + review.claim_ttl() if holder else None,
-        "in_queue": session.status == "needs_review" or session.decision_state == DecisionState.PENDING_SECOND,
+        "in_queue": session.in_review_queue,
         "appointments": list(Appointment.objects.filter(session=session).select_related("agent")),
         "raw_url": reverse("admin:kycdesk_verificationsession_change", args=[session.pk]),
     }

@@ -14,12 +14,12 @@ from kycdesk.services import audit, subscriptions, templates, webhooks
 from kycdesk.services.vendors import enabled_codes, supports
 from providers.base import Capability, ProviderError
 
-from .base import ReadOnlyAdmin
+from .base import KycdeskStyles, ReadOnlyAdmin
 from .vult import VultWebhookAdminMixin
 
 
 @admin.register(Template)
-class TemplateAdmin(admin.ModelAdmin):
+class TemplateAdmin(KycdeskStyles, admin.ModelAdmin):
     list_display = ("name", "vendor", "kind", "external_id", "is_default", "active", "synced_at")
     list_filter = ("vendor", "kind", "active")
     search_fields = ("name", "=external_id")
@@ -48,7 +48,7 @@ class TemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookSubscription)
-class WebhookSubscriptionAdmin(VultWebhookAdminMixin, ReadOnlyAdmin):
+class WebhookSubscriptionAdmin(KycdeskStyles, VultWebhookAdminMixin, ReadOnlyAdmin):
     """The vendors' own webhook lists (VULT webhook list; Identify24 webhook/getAll, status 1-4)."""
 
     list_display = ("vendor", "name", "external_id", "url", "vendor_status", "synced_at")

@@ -26,7 +26,7 @@ from kycdesk.models import (
 from kycdesk.services.appointments import scheduling_vendors
 
 from .agenda import appointment_summary, can_schedule
-from .base import ReadOnlyAdmin, ReadOnlyInline, can_view_pii, pretty_json
+from .base import KycdeskStyles, ReadOnlyAdmin, ReadOnlyInline, can_view_pii, pretty_json
 from .changelist import LeanListMixin
 from .columns import choice_column, time_column
 from .erase import EraseActionsMixin, VendorErasureInline
@@ -84,7 +84,7 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(VerificationSession)
-class VerificationSessionAdmin(LeanListMixin, EraseActionsMixin, ReadOnlyAdmin):
+class VerificationSessionAdmin(KycdeskStyles, LeanListMixin, EraseActionsMixin, ReadOnlyAdmin):
     list_display = (
         "external_id",
         "vendor_label",
@@ -113,6 +113,8 @@ class VerificationSessionAdmin(LeanListMixin, EraseActionsMixin, ReadOnlyAdmin):
     paginator = EstimatedCountPaginator
     show_facets = admin.ShowFacets.NEVER
     change_list_template = "admin/kycdesk/session_changelist.html"
+    # The record (link, QR, raw result) leads to the case page, where the case is read and decided.
+    change_form_template = "admin/kycdesk/session_change_form.html"
 
     vendor_label = choice_column("vendor", Vendor.choices, "vendor")
     status_label = choice_column("status", SessionStatus.choices, "status")

@@ -140,6 +140,13 @@ class VerificationSession(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
+    def in_review_queue(self) -> bool:
+        """IN_REVIEW_QUEUE for this row, without a query (the case page asks it)."""
+        return (
+            self.status == SessionStatus.NEEDS_REVIEW and self.decision_state == DecisionState.NONE
+        ) or self.decision_state == DecisionState.PENDING_SECOND
+
+    @property
     def final_outcome(self) -> str:
         """The reviewer's decision if there is one, else the vendor's verdict."""
         if self.decision_state in (DecisionState.APPROVED, DecisionState.REJECTED):

@@ -64,6 +64,8 @@ class WebhookDelivery(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    #: when a task was last queued for it or took it up (kycdesk.services.sweeps)
+    queued_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_error = models.TextField(blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
 

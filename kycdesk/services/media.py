@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import tempfile
@@ -14,6 +15,7 @@ from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from kycdesk.models import Media
+from kycdesk.services import broker, sweeps
 from kycdesk.services.vendors import get_provider
 from providers.base import MediaKind, MediaRef, ProviderError
 
@@ -198,9 +200,33 @@ def download_media(*, media_id: int) -> str:
 
 def _fail(media: Media, error: str, *, final: bool) -> str:
     attempts = media.attempts + 1
-    Media.objects.filter(pk=media.pk).update(
+    given_up = final or attempts >= MAX_ATTEMPTS
+    # Only a download still owed: another task may have stored the file meanwhile, or the case
+    # may have been erased; neither is undone by this attempt's failure.
+    Media.objects.filter(pk=media.pk, state__in=[Media.State.PENDING, Media.State.FAILED]).update(
         attempts=attempts,
         last_error=error[:2000],
-        state=Media.State.FAILED if (final or attempts >= MAX_ATTEMPTS) else Media.State.PENDING,
+        state=Media.State.FAILED if given_up else Media.State.PENDING,
+        next_attempt_at=None if given_up else timezone.now() + sweeps.retry_delay(attempts),
     )
     return "failed"
+
+
+def enqueue_downloads(media_ids: list[int]) -> None:
+    """Queue one download task per media, stamped as queued (kycdesk.services.sweeps)."""
+    sweeps.mark_queued(Media, media_ids)
+    for media_id in media_ids:
+        broker.enqueue("kycdesk.tasks.download_media", media_id, task_name=f"media-{media_id}")
+
+
+def retry_due(*, limit: int, stuck_after_seconds: int = 600) -> int:
+    """Queue again the pending downloads that are due: a retry whose time has come, or one whose
+    task was lost or whose worker died (kycdesk.services.sweeps)."""
+    ids = sweeps.take_due(
+        Media.objects.filter(state=Media.State.PENDING),
+        since="created_at",
+        stuck_after=dt.timedelta(seconds=stuck_after_seconds),
+        limit=limit,
+    )
+    enqueue_downloads(ids)
+    return len(ids)

@@ -47,6 +47,16 @@ def _store(vendor: str, kind: str, listed: list[TemplateInfo], actor) -> None:
     audit.record(action="template_sync", actor=actor, vendor=vendor, count=len(listed))
 
 
+def launch_template(*, vendor: str, external_id: str = "", sync: bool = True) -> Template | None:
+    """The template to launch with: ``external_id`` if the vendor lists it, else the vendor's
+    default; synced from the vendor first unless told not to (the demo and `make chaos` use it)."""
+    if sync:
+        sync_templates(vendor=vendor)
+    templates = Template.objects.filter(vendor=vendor, active=True)
+    chosen = templates.filter(external_id=external_id).first() if external_id else None
+    return chosen or templates.order_by("-is_default", "name").first()
+
+
 def sync_all_templates() -> dict[str, int]:
     """The daily schedule: every enabled vendor that lists templates."""
     from kycdesk.services.vendors import enabled_codes, supports

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from kycdesk.models import VerificationSession, WebhookDelivery
-from kycdesk.services import broker, erase, results
+from kycdesk.services import broker, erase, media, results, sweeps
 from kycdesk.services.vendors import get_provider
 from providers.base import Capability, MalformedPayload, ProviderError, WebhookRejected
 
@@ -136,7 +137,8 @@ def _claim(delivery_id: int) -> WebhookDelivery | None:
             return None
         delivery.state = WebhookDelivery.State.PROCESSING
         delivery.attempts += 1
-        delivery.save(update_fields=["state", "attempts"])
+        delivery.queued_at = timezone.now()  # taken up: the sweep leaves it alone while it may still run
+        delivery.save(update_fields=["state", "attempts", "queued_at"])
         return delivery
 
 
@@ -211,9 +213,9 @@ def process_delivery(*, delivery_id: int) -> str:
 def _retry_or_fail(delivery: WebhookDelivery, exc: ProviderError) -> str:
     error = str(exc)
     if exc.retryable and delivery.attempts < MAX_ATTEMPTS:
-        wait = exc.retry_after or min(3600, 30 * 2 ** (delivery.attempts - 1))
+        wait = timezone.timedelta(seconds=exc.retry_after) if exc.retry_after else sweeps.retry_delay(delivery.attempts)
         delivery.state = WebhookDelivery.State.RECEIVED
-        delivery.next_attempt_at = timezone.now() + timezone.timedelta(seconds=wait)
+        delivery.next_attempt_at = timezone.now() + wait
         delivery.last_error = error[:2000]
         delivery.save()
         return "retry"
@@ -222,14 +224,9 @@ def _retry_or_fail(delivery: WebhookDelivery, exc: ProviderError) -> str:
 
 
 def schedule_media(media_ids: list[int]) -> None:
-    if not media_ids:
-        return
-
-    def enqueue() -> None:
-        for media_id in media_ids:
-            broker.enqueue("kycdesk.tasks.download_media", media_id, task_name=f"media-{media_id}")
-
-    transaction.on_commit(enqueue)
+    """Download these media once the transaction that made them commits."""
+    if media_ids:
+        transaction.on_commit(lambda: media.enqueue_downloads(media_ids))
 
 
 def reprocess(*, delivery_id: int) -> None:
@@ -242,24 +239,16 @@ def reprocess(*, delivery_id: int) -> None:
 
 
 def retry_due(*, limit: int, stuck_after_seconds: int = 600) -> int:
-    """Re-queue accepted deliveries that are due: a retry whose time has come, or one left
-    'received'/'processing' by a worker that died (Redis keeps no receipts)."""
-    now = timezone.now()
-    stuck = now - timezone.timedelta(seconds=stuck_after_seconds)
-    due = (
-        WebhookDelivery.objects.filter(verdict=WebhookDelivery.Verdict.ACCEPTED)
-        .filter(
-            models.Q(state=WebhookDelivery.State.RECEIVED, next_attempt_at__lte=now)
-            | models.Q(
-                state__in=[WebhookDelivery.State.RECEIVED, WebhookDelivery.State.PROCESSING],
-                next_attempt_at__isnull=True,
-                received_at__lt=stuck,
-            )
-        )
-        .order_by("received_at")
-        .values_list("pk", flat=True)[:limit]
+    """Queue again the accepted deliveries that are due: a retry whose time has come, or one whose
+    task was lost or whose worker died (Redis keeps no receipts; kycdesk.services.sweeps).
+    ``stuck_after_seconds`` must be above the cluster's task timeout (Q_CLUSTER["timeout"])."""
+    ids = sweeps.take_due(
+        WebhookDelivery.objects.filter(verdict=WebhookDelivery.Verdict.ACCEPTED).unfinished(),
+        since="received_at",
+        stuck_after=timezone.timedelta(seconds=stuck_after_seconds),
+        limit=limit,
+        taken_up=Q(state=WebhookDelivery.State.PROCESSING),  # _claim stamps queued_at
     )
-    ids = list(due)
     for delivery_id in ids:
         enqueue_delivery(delivery_id)
     return len(ids)

@@ -92,6 +92,8 @@ class SimWebhook(models.Model):
     headers = models.JSONField(default=dict)
     body = models.BinaryField()
     attempts = models.PositiveSmallIntegerField(default=0)
+    #: POSTs answered 2xx (a duplicated webhook is POSTed, and may be acknowledged, twice)
+    acknowledged = models.PositiveSmallIntegerField(default=0)
     last_status = models.IntegerField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     dropped = models.BooleanField(default=False)

@@ -59,6 +59,7 @@ def deliver(webhook_id: int) -> int | None:
     fields = {"attempts": F("attempts") + 1, "last_status": status}
     if status is not None and 200 <= status < 300:
         fields["delivered_at"] = timezone.now()
+        fields["acknowledged"] = F("acknowledged") + 1
     SimWebhook.objects.filter(pk=hook.pk).update(**fields)
     return status
 

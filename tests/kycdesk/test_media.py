@@ -91,6 +91,10 @@ def test_a_view_is_streamed_inline_never_cached_and_audited(store, officer_clien
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in response["Cache-Control"]
     assert response["Accept-Ranges"] == "bytes"
+    # The browser's own viewer may style itself; nothing may run, nothing else may load it.
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "script-src" not in policy
+    assert "style-src 'unsafe-inline'" in policy and "frame-ancestors 'self'" in policy
     entry = AuditEntry.objects.get()
     assert (entry.action, entry.actor.username, entry.ip, entry.target_id) == (
         "media_view",

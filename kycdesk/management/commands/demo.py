@@ -29,9 +29,9 @@ from kycdesk.models import Appointment, Template, VerificationSession, VideoAgen
 from kycdesk.services import polling
 from kycdesk.services.appointments import AppointmentError, schedule_appointment
 from kycdesk.services.launch import launch_session
-from kycdesk.services.templates import sync_templates
-from kycdesk.services.vendors import enabled_codes, supports
-from providers.base import Capability, LaunchRequest, ProviderError
+from kycdesk.services.templates import launch_template
+from kycdesk.services.vendors import enabled_codes
+from providers.base import LaunchRequest, ProviderError
 from providers.sandbox.simulator import simulators
 from providers.sandbox.testing import finish
 
@@ -161,15 +161,11 @@ class Command(BaseCommand):
 
     def template(self, code: str, external_id: str) -> Template | None:
         """The simulator's launch template (else the vendor's default), synced from the vendor first."""
-        if supports(code, Capability.LIST_TEMPLATES):
-            try:
-                sync_templates(vendor=code)
-            except ProviderError as exc:
-                self.stderr.write(f"{code} templates: {exc}")
-        templates = Template.objects.filter(vendor=code, active=True)
-        return (templates.filter(external_id=external_id).first() if external_id else None) or templates.order_by(
-            "-is_default", "name"
-        ).first()
+        try:
+            return launch_template(vendor=code, external_id=external_id)
+        except ProviderError as exc:
+            self.stderr.write(f"{code} templates: {exc}")
+            return launch_template(vendor=code, external_id=external_id, sync=False)
 
     def make_case(self, code: str, outcome: str, index: int, template: Template | None = None) -> int:
         reference = f"demo-{code}-{outcome}"

@@ -146,6 +146,15 @@ def test_the_form_reschedules_and_shows_why_a_slot_is_refused(client, make_user,
     assert Appointment.objects.filter(session=booked, cancelled=False).get().agent == video_agents[1]
 
 
+def test_the_reschedule_page_shows_the_current_appointment_in_the_persons_time_zone(client, make_user, booked):
+    client.force_login(make_user("amy", "Appointment staff"))
+
+    html = client.get(schedule_url(booked)).content.decode()
+
+    # Booked for 10:00 in Berlin (09:00 UTC, the desk's zone in tests): the page said 09:00 Europe/Berlin.
+    assert "2026-03-03 10:00 Europe/Berlin with" in html
+
+
 def test_the_vendors_refusal_is_shown_in_its_own_words(client, make_user, frozen_now, video_agents, identify24_api):
     session = make_session()
     identify24_api.refuse = "Der Termin liegt außerhalb der Arbeitszeit"

@@ -201,6 +201,20 @@ class TestActionsFromThePage:
         case.refresh_from_db()
         assert case.decision_state == DecisionState.APPROVED
 
+    def test_a_finally_decided_case_offers_no_claim_or_reassign_as_it_has_left_the_queue(
+        self, client, manager, second_manager
+    ):
+        case = make_case()
+        review.decide(session_id=case.pk, user=manager, outcome="approve", reason_code="verified_manually", comment="x")
+        review.second_approve(session_id=case.pk, user=second_manager)
+        client.force_login(manager)
+
+        html = page(client, case)
+
+        assert "Not in the review queue." in html
+        assert f"/admin/kycdesk/case/{case.pk}/claim/" not in html  # claiming it was refused after the click
+        assert f"/admin/kycdesk/case/{case.pk}/reassign/" not in html
+
     def test_the_first_approver_posting_the_second_approval_is_refused_on_the_server(self, client, manager):
         case = make_case()
         review.decide(session_id=case.pk, user=manager, outcome="approve", reason_code="verified_manually", comment="x")
@@ -250,6 +264,25 @@ class TestActionsFromThePage:
         launch = AuditEntry.objects.get(action="launch")
         assert launch.detail == {"vendor": "datakeen", "replaces": case.pk}
         assert f'href="/admin/kycdesk/case/{new.pk}/"' in page(client, case)
+
+
+def test_appointments_are_shown_in_the_persons_time_zone_beside_its_name(client, manager):
+    case = make_case()
+    agent = VideoAgent.objects.create(termin_user_id="7", name="Agent Seven")
+    starts = dt.datetime(2026, 3, 3, 9, 0, tzinfo=dt.UTC)  # 10:00 in Berlin
+    Appointment.objects.create(
+        session=case,
+        agent=agent,
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(minutes=30),
+        time_zone="Europe/Berlin",
+    )
+    client.force_login(manager)
+
+    html = page(client, case)
+
+    # it said 09:00 (UTC, the desk's zone in tests) beside "Europe/Berlin"
+    assert "<td>2026-03-03 10:00</td><td>10:30</td><td>Europe/Berlin</td>" in html
 
 
 class TestQueryCount:

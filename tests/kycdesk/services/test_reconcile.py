@@ -72,8 +72,8 @@ def test_a_stale_session_is_not_pulled_again_before_its_backoff(fake_pull_vendor
 def test_a_vendor_error_is_counted_and_does_not_stop_the_sweep(fake_pull_vendor):
     fake_pull_vendor.results = {"a": {"state": "ok"}, "b": {"state": "ko"}}
     fake_pull_vendor.failures = [ProviderError("datakeen", "busy", status=503, retryable=True)]
-    make_session("a", expires_at=NOW - dt.timedelta(hours=3))
-    make_session("b", expires_at=NOW - dt.timedelta(hours=2))
+    make_session("a", expires_at=NOW - dt.timedelta(hours=3), created_at=NOW - dt.timedelta(hours=4))
+    make_session("b", expires_at=NOW - dt.timedelta(hours=2), created_at=NOW - dt.timedelta(hours=3))
 
     report = reconcile_overdue(now=NOW)
 

@@ -5,36 +5,13 @@ from __future__ import annotations
 import pytest
 
 from kycdesk.models import VerificationSession, WebhookDelivery
-from kycdesk.services.launch import launch_session
 from kycdesk.services.vendors import get_provider
-from providers.base import LaunchRequest, ProviderError
+from providers.base import ProviderError
 from providers.sandbox import faults
 from providers.sandbox.simulator import simulators
-from providers.sandbox.testing import finish
+from tests.sandbox_cases import finished, launch
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-PERSON = {
-    "first_name": "Ada",
-    "last_name": "Lovelace",
-    "email": "ada@example.invalid",
-    "phone": "+33600000000",
-    "nationality": "GB",
-}
-
-
-def launch(code: str, reference: str) -> VerificationSession:
-    import datetime as dt
-
-    simulator = simulators()[code]
-    request = LaunchRequest(
-        reference=reference,
-        birth_date=dt.date(1990, 12, 10),
-        template_id=simulator.launch_template_id,
-        options=dict(simulator.launch_options),
-        **PERSON,
-    )
-    return launch_session(vendor=code, request=request, user=None)
 
 
 @pytest.fixture(params=sorted(simulators()))
@@ -43,10 +20,7 @@ def code(request):
 
 
 def finished_session(code: str, reference: str = "fault-1") -> VerificationSession:
-    session = launch(code, reference)
-    outcome = simulators()[code].outcomes[0].key
-    assert finish(session.link, outcome).status_code in (200, 302)
-    return session
+    return finished(code, reference)
 
 
 def logs_in(provider) -> bool:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kycdesk', '0007_media_kind_choices'),
+        ('kycdesk', '0008_requeue_sweeps'),
     ]
 
     operations = [

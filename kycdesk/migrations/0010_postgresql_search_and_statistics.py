@@ -44,6 +44,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("kycdesk", "0008_scale_indexes")]
+    dependencies = [("kycdesk", "0009_scale_indexes")]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]
