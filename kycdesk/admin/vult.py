@@ -224,7 +224,8 @@ def _prepend(first: bytes, rest: Any):
 
 # --- webhooks, requirements and weights ------------------------------------------------------------
 class VultWebhookAdminMixin:
-    """On WebhookSubscriptionAdmin: register, sync and delete VULT webhooks; VULT's settings."""
+    """On WebhookSubscriptionAdmin: register and delete VULT webhooks (the list itself is read by the
+    mirror button every listing vendor shares); VULT's settings."""
 
     change_list_template = "admin/kycdesk/webhooksubscription/change_list_vult.html"
     actions = ["delete_at_vult"]
@@ -233,7 +234,6 @@ class VultWebhookAdminMixin:
         wrap = self.admin_site.admin_view
         return [
             path("vult/register/", wrap(self.register_view), name="kycdesk_vult_webhook_register"),
-            path("vult/sync/", wrap(self.sync_view), name="kycdesk_vult_webhook_sync"),
             path("vult/settings/", wrap(self.settings_view), name="kycdesk_vult_settings"),
             path("vult/settings/weights/", wrap(self.weights_view), name="kycdesk_vult_weights"),
             path("vult/settings/requirements/", wrap(self.requirements_view), name="kycdesk_vult_requirements"),
@@ -268,20 +268,6 @@ class VultWebhookAdminMixin:
             ),
             button="Register with VULT",
         )
-
-    def sync_view(self, request: HttpRequest) -> HttpResponse:
-        require(request, CONFIGURE)
-        if request.method != "POST":
-            return confirm_page(
-                self, request, title="Sync VULT webhooks", question="Read VULT's webhook list now?", button="Sync"
-            )
-        try:
-            count = vult_settings.sync_webhooks(actor=request.user)
-        except ProviderError as exc:
-            self.message_user(request, f"VULT: {exc.message}", messages.ERROR)
-        else:
-            self.message_user(request, f"VULT lists {count} webhook(s).", messages.SUCCESS)
-        return self._list()
 
     @admin.action(description="Delete the selected VULT webhooks at VULT", permissions=["vult_configure"])
     def delete_at_vult(self, request: HttpRequest, queryset: QuerySet[WebhookSubscription]) -> HttpResponse | None:

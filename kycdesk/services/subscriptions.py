@@ -1,5 +1,6 @@
-"""Mirror the webhooks a vendor has configured for us (Identify24's webhook/getAll) into
-WebhookSubscription rows, shown read-only: the vendor's portal is where they are changed."""
+"""Mirror the webhooks a vendor has configured for us (Identify24's webhook/getAll, VULT's webhook
+list) into WebhookSubscription rows, shown read-only. Providers mask their secrets in what they
+list (VULT's path token), so nothing secret is kept here."""
 
 from __future__ import annotations
 

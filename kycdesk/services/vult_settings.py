@@ -8,56 +8,24 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
-from django.utils import timezone
-
 from kycdesk.models import WebhookSubscription
-from kycdesk.services import audit
+from kycdesk.services import audit, subscriptions
 from kycdesk.services.vult_identities import VENDOR, audited, vult
 from providers.base import EraseOutcome, ProviderError
-from providers.vult.normalize import RequirementSet, VendorWebhook
-
-#: What replaces our secret path token wherever a webhook URL is shown or kept.
-TOKEN_MASK = "<VULT_WEBHOOK_TOKEN>"  # noqa: S105 (a placeholder, not a secret)
+from providers.vult.normalize import RequirementSet
 
 
 def masked(url: str) -> str:
-    token = vult().credential("webhook_token")
-    return url.replace(token, TOKEN_MASK) if token else url
+    return vult().masked(url)
 
 
 # --- webhooks --------------------------------------------------------------------------------
-def sync_webhooks(*, actor: Any = None) -> int:
-    """Mirror VULT's webhook list; rows VULT no longer lists are removed. Returns how many."""
-    listed = vult().list_webhooks()  # never inside the transaction: no lock held during a call
-    with transaction.atomic():
-        _mirror(listed)
-    audit.record(action="vult_webhook_sync", actor=actor, vendor=VENDOR, count=len(listed))
-    return len(listed)
-
-
-def _mirror(listed: list[VendorWebhook]) -> None:
-    now = timezone.now()
-    for hook in listed:
-        WebhookSubscription.objects.update_or_create(
-            vendor=VENDOR,
-            external_id=hook.external_id,
-            defaults={
-                "name": hook.name[:200],
-                "url": masked(hook.url)[:2048],
-                "vendor_status": hook.status[:50],
-                "raw": {k: (masked(v) if k == "url" and isinstance(v, str) else v) for k, v in hook.raw.items()},
-                "synced_at": now,
-            },
-        )
-    WebhookSubscription.objects.filter(vendor=VENDOR).exclude(external_id__in=[h.external_id for h in listed]).delete()
-
-
 def register_webhook(*, actor: Any, ip: str | None = None, name: str = "kycdesk") -> int:
-    """Register our endpoint with VULT's webhook create, then mirror the list again."""
+    """Register our endpoint with VULT's webhook create, then mirror VULT's list again (the same
+    mirror as every vendor's: kycdesk.services.subscriptions)."""
     vult().register_webhook(name)
     audit.record(action="vult_webhook_register", actor=actor, ip=ip, vendor=VENDOR, name=name)
-    return sync_webhooks(actor=actor)
+    return subscriptions.sync_webhook_subscriptions(vendor=VENDOR, actor=actor, ip=ip)
 
 
 def delete_webhook(*, subscription: WebhookSubscription, actor: Any, ip: str | None = None) -> EraseOutcome:

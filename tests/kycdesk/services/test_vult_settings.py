@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kycdesk.models import AuditEntry, WebhookSubscription
-from kycdesk.services import vult_settings
+from kycdesk.services import subscriptions, vult_settings
 from kycdesk.services.vult_identities import vult
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,8 +20,12 @@ def test_registering_our_endpoint_mirrors_it_without_its_secret_token(sandbox_li
     assert count == 1
     assert mirrored.url == f"{sandbox_live.url}/webhooks/vult/<VULT_WEBHOOK_TOKEN>/"
     assert token not in str(mirrored.raw) and token not in mirrored.url
-    assert [w.url for w in vult().list_webhooks()] == [f"{sandbox_live.url}/webhooks/vult/{token}/"]
-    assert {"vult_webhook_register", "vult_webhook_sync"} <= set(AuditEntry.objects.values_list("action", flat=True))
+    assert [w["url"] for w in vult().client.webhook_list()["webhooks"]] == [
+        f"{sandbox_live.url}/webhooks/vult/{token}/"
+    ]
+    assert {"vult_webhook_register", "webhook_subscription_sync"} <= set(
+        AuditEntry.objects.values_list("action", flat=True)
+    )
 
 
 def test_a_sync_removes_what_vult_no_longer_lists(sandbox_live):
@@ -29,7 +33,7 @@ def test_a_sync_removes_what_vult_no_longer_lists(sandbox_live):
     gone = WebhookSubscription.objects.create(vendor="vult", external_id="deleted-at-vult", name="old")
     other_vendor = WebhookSubscription.objects.create(vendor="idenfy", external_id="x")
 
-    assert vult_settings.sync_webhooks() == 1
+    assert subscriptions.sync_webhook_subscriptions(vendor="vult") == 1
 
     assert not WebhookSubscription.objects.filter(pk=gone.pk).exists()
     assert WebhookSubscription.objects.filter(pk=other_vendor.pk).exists()
