@@ -50,5 +50,8 @@ def receive(request: HttpRequest, vendor: str, token: str = "") -> HttpResponse:
         response["Retry-After"] = "30"
         return response
     if intake.http_status >= 400:
-        return JsonResponse({"error": intake.message}, status=intake.http_status)
+        response = JsonResponse({"error": intake.message}, status=intake.http_status)
+        if intake.retry_after is not None:
+            response["Retry-After"] = str(intake.retry_after)
+        return response
     return JsonResponse({"received": intake.delivery.pk}, status=200)

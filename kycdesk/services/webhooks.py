@@ -24,6 +24,8 @@ logger = logging.getLogger(__name__)
 # Credentials and cookies are never stored with a delivery.
 DROPPED_HEADERS = frozenset({"cookie", "authorization", "proxy-authorization"})
 MAX_ATTEMPTS = 5
+# Seconds a sender is asked to wait when verifying failed on our side (not its signature).
+VERIFY_RETRY_AFTER = 60
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class Intake:
     http_status: int
     delivery: WebhookDelivery
     message: str = ""
+    retry_after: int | None = None  # seconds, for an answer that asks the sender to come back
 
 
 def kept_headers(meta: dict[str, Any]) -> dict[str, str]:
@@ -87,7 +90,7 @@ def receive_delivery(
         ),
     )
     if refusal is not None:
-        return Intake(refusal.http_status, delivery, refusal.message)
+        return Intake(refusal.http_status, delivery, refusal.message, refusal.retry_after)
     transaction.on_commit(lambda: enqueue_delivery(delivery.pk))
     return Intake(200, delivery)
 
@@ -97,6 +100,7 @@ class Refusal:
     http_status: int
     message: str  # what the sender is told
     error: str  # what the stored delivery says
+    retry_after: int | None = None
 
 
 def _refusal(vendor: str, headers: dict[str, str], body: bytes, path_token: str, size: int) -> Refusal | None:
@@ -115,6 +119,15 @@ def _refusal(vendor: str, headers: dict[str, str], body: bytes, path_token: str,
         provider.verify_webhook(headers, body, path_token)
     except WebhookRejected as exc:
         return Refusal(exc.http_status, str(exc), str(exc))
+    except Exception as exc:  # a fault of ours (a bug, a missing secret): kept, and the sender retries
+        # The type only: an exception's text may quote the body or a secret.
+        logger.error("verifying a %s delivery raised %s", vendor, type(exc).__name__)
+        return Refusal(
+            503,
+            "Temporarily unable to verify this delivery; please retry.",
+            f"Verification raised {type(exc).__name__}; the sender was asked to retry.",
+            retry_after=VERIFY_RETRY_AFTER,
+        )
     return None
 
 

@@ -149,3 +149,24 @@ def test_a_delivery_for_a_polling_vendor_is_stored_refused_and_answered_404(clie
     assert response.status_code == 404
     assert (delivery.verdict, delivery.state) == ("refused", "ignored")
     assert "polled" in delivery.last_error
+
+
+def test_a_verification_that_crashes_on_our_side_is_kept_and_the_sender_asked_to_retry(
+    client, session, fake_vendor, monkeypatch, caplog
+):
+    body = json.dumps({"id": "s1", "state": "ok", "name": "Jane Doe"}).encode()
+
+    def crash(self, headers, body, path_token=""):
+        raise KeyError("Jane Doe")  # as a bug would: its text quoting the body
+
+    monkeypatch.setattr(fake_vendor, "verify_webhook", crash)
+
+    response = post(client, body)
+
+    delivery = WebhookDelivery.objects.get()
+    session.refresh_from_db()
+    assert (response.status_code, response["Retry-After"]) == (503, "60")
+    assert (bytes(delivery.body), delivery.verdict, delivery.state) == (body, "refused", "ignored")
+    assert delivery.last_error == "Verification raised KeyError; the sender was asked to retry."
+    assert session.status == "created"
+    assert "Jane Doe" not in caplog.text and "KeyError" in caplog.text
