@@ -38,6 +38,7 @@ def can_schedule(request: HttpRequest) -> bool:
 @admin.register(VideoAgent)
 class VideoAgentAdmin(admin.ModelAdmin):
     list_display = ("name", "termin_user_id", "active")
+    change_list_template = "admin/kycdesk/lean_change_list.html"  # rows by kycdesk.admin.results
     list_filter = ("active",)
     search_fields = ("name", "=termin_user_id")
 

@@ -35,6 +35,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     # COUNT(*) over the whole table on a page view, and no facet counts.
     show_full_result_count = False
     paginator = EstimatedCountPaginator
+    change_list_template = "admin/kycdesk/lean_change_list.html"  # rows by kycdesk.admin.results
     show_facets = admin.ShowFacets.NEVER
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -14,12 +14,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
 from django.db import connections
 from django.http import HttpRequest
-from django.utils.html import format_html
-from django.utils.translation import gettext
 
 
 class LeanChangeList(ChangeList):
@@ -38,19 +35,10 @@ class LeanChangeList(ChangeList):
 
 class LeanListMixin:
     list_columns: tuple[str, ...] = ()
+    change_list_template = "admin/kycdesk/lean_change_list.html"  # rows by kycdesk.admin.results
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return LeanChangeList
-
-    def action_checkbox(self, obj: Any) -> str:
-        """Django's row checkbox, same HTML, without rendering a widget template for every row."""
-        label = format_html(gettext("Select this object for an action - {}"), str(obj))
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            helpers.ACTION_CHECKBOX_NAME,
-            str(obj.pk),
-            label,
-        )
 
 
 def indexed_values_filter(field: str, title: str, *, limit: int = 200) -> type[admin.SimpleListFilter]:
