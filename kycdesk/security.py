@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping, Sequence
 from urllib.parse import urlencode
 
@@ -46,6 +47,32 @@ class RequireOTPMiddleware:
             return False
         user = request.user
         return bool(user.is_authenticated and user.is_staff and not user.is_verified())
+
+
+class SessionIdleRefreshMiddleware:
+    """Keeps a signed-in session alive while it is used, writing it at most once a minute.
+
+    ``SESSION_COOKIE_AGE`` is an inactivity limit (settings.py). Django's way to make it one,
+    ``SESSION_SAVE_EVERY_REQUEST``, writes and commits the session row (and re-sends the cookie)
+    on every page view; at most one write per ``KYCDESK_SESSION_REFRESH_SECONDS`` gives the same
+    limit, give or take that much, without a database write per request. Must come after
+    Django's SessionMiddleware (its response step saves a modified session).
+    """
+
+    KEY = "_kycdesk_refreshed"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.modified or session.is_empty():
+            return response  # nothing to keep alive, or saved anyway
+        now = int(time.time())
+        if now - int(session.get(self.KEY, 0)) >= getattr(settings, "KYCDESK_SESSION_REFRESH_SECONDS", 60):
+            session[self.KEY] = now  # modified: SessionMiddleware saves it and renews the cookie
+        return response
 
 
 def policy_header(policy: Mapping[str, Sequence[str]]) -> str:

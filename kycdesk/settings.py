@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "kycdesk.security.SessionIdleRefreshMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -269,7 +270,9 @@ else:
 
 # --- security ----------------------------------------------------------------------------
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True  # the age above is an inactivity limit
+# The age above is an inactivity limit: kycdesk.security.SessionIdleRefreshMiddleware renews a
+# session in use at most once per KYCDESK_SESSION_REFRESH_SECONDS (not a write per page view).
+KYCDESK_SESSION_REFRESH_SECONDS = env.int("KYCDESK_SESSION_REFRESH_SECONDS", default=60)
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "SAMEORIGIN"  # inline PDFs are framed by our own pages
 # W019 asks for DENY; SAMEORIGIN is deliberate (above) and still refuses every other site.

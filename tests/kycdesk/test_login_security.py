@@ -179,6 +179,26 @@ def test_a_staff_session_ends_after_the_configured_inactivity(settings, officer,
     assert response["Location"].startswith("/admin/login/")
 
 
+def test_a_session_in_use_is_written_at_most_once_a_minute_not_on_every_page(settings, officer, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def writes_the_session() -> bool:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/admin/").status_code == 200
+        return any(q["sql"].startswith('UPDATE "django_session"') for q in queries.captured_queries)
+
+    with time_machine.travel(dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC), tick=False) as clock:
+        client.force_login(officer)
+        first = writes_the_session()
+        clock.shift(dt.timedelta(seconds=30))
+        within_the_minute = writes_the_session()
+        clock.shift(dt.timedelta(seconds=settings.KYCDESK_SESSION_REFRESH_SECONDS))
+        after_it = writes_the_session()
+
+    assert (first, within_the_minute, after_it) == (True, False, True)
+
+
 class _InlineFinder(HTMLParser):
     """Everything a CSP without 'unsafe-inline' would block."""
 
