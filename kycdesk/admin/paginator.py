@@ -10,6 +10,8 @@ wrong number there would mislead. SQLite and small tables are always counted exa
 
 from __future__ import annotations
 
+import copy
+
 from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import QuerySet
@@ -71,8 +73,27 @@ class EstimatedCountPaginator(Paginator):
             top = self.count
         rows = self.object_list
         if self._can_defer(rows):
-            return self._get_page(rows.filter(pk__in=rows.values("pk")[bottom:top]), number, self)
+            ids = rows.values("pk")[bottom:top]
+            return self._get_page(self._rows_by_id(rows, ids) or rows.filter(pk__in=ids), number, self)
         return self._get_page(rows[bottom:top], number, self)
+
+    @staticmethod
+    def _rows_by_id(rows: QuerySet, ids: QuerySet) -> QuerySet | None:
+        """The page's rows by id alone, loaded as ``rows`` loads them (its columns, joins,
+        ordering, prefetches). ``rows.filter(pk__in=ids)`` would repeat the list's filter and
+        search around the ids: for a search matching thousands of rows, PostgreSQL then reads
+        them all twice. None when ``rows`` computes anything this cannot carry over."""
+        query = rows.query
+        if query.annotations or query.extra or query.extra_tables:
+            return None
+        page = rows.model._base_manager.db_manager(rows.db).filter(pk__in=ids)
+        page.query.select_related = copy.deepcopy(query.select_related)
+        page.query.deferred_loading = (frozenset(query.deferred_loading[0]), query.deferred_loading[1])
+        page.query.order_by = query.order_by
+        page.query.default_ordering = query.default_ordering
+        page.query.standard_ordering = query.standard_ordering
+        page._prefetch_related_lookups = rows._prefetch_related_lookups
+        return page
 
     @staticmethod
     def _can_defer(rows: object) -> bool:

@@ -80,3 +80,32 @@ def test_a_page_picks_its_ids_first_and_holds_the_same_rows_as_a_plain_slice():
 
     assert "IN (SELECT" in str(page.object_list.query)
     assert list(page.object_list) == list(ordered[14:21])
+
+
+def test_a_searched_page_reads_its_rows_by_id_without_repeating_the_search():
+    make_sessions(30)
+    searched = (
+        VerificationSession.objects.filter(external_id__startswith="s001")
+        .select_related("identity")
+        .only("external_id", "identity__reference")
+        .order_by("-external_id")
+    )
+
+    page = EstimatedCountPaginator(searched, 4).page(2)
+    sql = str(page.object_list.query)
+
+    assert sql.count("s001") == 1  # once, in the subquery that picks the page's ids
+    assert [s.external_id for s in page.object_list] == ["s0015", "s0014", "s0013", "s0012"]
+    assert "identity" in page.object_list.query.select_related
+    assert page.object_list.query.deferred_loading == searched.query.deferred_loading
+
+
+def test_a_list_with_computed_columns_keeps_them_on_its_page():
+    from django.db.models import Value
+
+    make_sessions(5)
+    annotated = VerificationSession.objects.annotate(tag=Value("x")).order_by("id")
+
+    (first,) = EstimatedCountPaginator(annotated, 1).page(1).object_list
+
+    assert first.tag == "x"
