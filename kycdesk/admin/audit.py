@@ -61,13 +61,22 @@ class AuditEntryAdmin(ReadOnlyAdmin):
         indexed_values_filter("action", "action"),
         indexed_values_filter("target_type", "target type"),
     )
-    search_fields = ("=actor_name", "=target_id", "=action")
+    search_fields = ("=actor_name", "=target_id", "=action")  # declared for the box; run by get_search_results
+    search_help_text = "A record's id, a username or an action, exact."
     date_hierarchy = None
     readonly_fields = ("at", "actor", "actor_name", "action", "target_type", "target_id", "ip", "detail")
     actions = None
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.is_active and request.user.has_perm("kycdesk.view_auditentry")
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
+        """Exact matches, each on its own index (audit_target_id_idx, audit_actor_name_idx, action):
+        Django's ``=`` compares UPPER() values, which no index serves, across a million entries."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        return queryset.filter(Q(target_id=term) | Q(actor_name=term) | Q(action=term)), False
 
     @admin.display(description="Actor")
     def actor_link(self, obj: AuditEntry) -> str:

@@ -37,6 +37,9 @@ class AuditEntry(models.Model):
         indexes = [
             models.Index(fields=["target_type", "target_id", "at"], name="audit_target_idx"),
             models.Index(fields=["actor", "at"], name="audit_actor_idx"),
+            # The trail's search box: an id or a username, exact, newest first.
+            models.Index(fields=["target_id", "at"], name="audit_target_id_idx"),
+            models.Index(fields=["actor_name", "at"], name="audit_actor_name_idx"),
         ]
 
     def __str__(self) -> str:

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.utils import timezone
 
 from kycdesk.models import Media
 from kycdesk.services import audit, review
@@ -58,3 +59,22 @@ def test_rows_link_to_the_trail_of_their_case_and_their_user(as_manager, officer
 
     assert f"href='?case={case.pk}'" in html and "href='?actor=olivia'" in html
     assert f"/admin/kycdesk/case/{case.pk}/" in html
+
+
+def test_the_trail_search_finds_an_id_a_username_or_an_action_exactly(client, make_user):
+    from kycdesk.models import AuditEntry
+
+    manager = make_user("mgr", "Compliance manager")
+    client.force_login(manager)
+    now = timezone.now()
+    AuditEntry.objects.create(at=now, actor_name="anna", action="case_view", target_type="x", target_id="4711")
+    AuditEntry.objects.create(at=now, actor_name="system", action="erase", target_type="x", target_id="47")
+
+    def found(term: str) -> set[str]:
+        response = client.get("/admin/kycdesk/auditentry/", {"q": term})
+        return {entry.target_id for entry in response.context["cl"].result_list}
+
+    assert found("4711") == {"4711"}
+    assert found("47") == {"47"}  # exact: not a prefix of 4711
+    assert found("anna") == {"4711"}
+    assert found("erase") == {"47"}
