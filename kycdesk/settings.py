@@ -267,6 +267,9 @@ if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:
     Q_CLUSTER["orm"] = "default"
+# Accepted deliveries are queued a batch at a time from each web process, the first waiting at
+# most this long (kycdesk.services.dispatch); 0 queues each on commit, as sync mode must.
+KYCDESK_WEBHOOK_BATCH_SECONDS = 0.0 if Q_CLUSTER["sync"] else env.float("KYCDESK_WEBHOOK_BATCH_SECONDS", default=0.05)
 
 # --- security ----------------------------------------------------------------------------
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)

@@ -22,6 +22,13 @@ def process_delivery(delivery_id: int) -> str:
     return webhooks.process_delivery(delivery_id=delivery_id)
 
 
+def queue_deliveries(delivery_ids: list[int]) -> int:
+    """A web process's batch (kycdesk.services.dispatch): one processing task per delivery."""
+    for delivery_id in delivery_ids:
+        webhooks.enqueue_delivery(delivery_id)
+    return len(delivery_ids)
+
+
 def download_media(media_id: int) -> str:
     return media.download_media(media_id=media_id)
 

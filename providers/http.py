@@ -173,10 +173,24 @@ class HttpClient:
         self.backoff = backoff
         self.max_backoff = max_backoff
         self.error_parser = error_parser
-        self.session = session or requests.Session()
+        # Made on first use: a provider is built for every webhook it verifies, and most never call
+        # out (a requests.Session and a freshly seeded Random cost more than the verification).
+        self._session = session
         # Looked up at call time, so a test can patch providers.http.time.sleep for every client.
         self.sleep = sleep or (lambda seconds: time.sleep(seconds))
-        self.rng = rng or random.Random()
+        self._rng = rng
+
+    @property
+    def session(self) -> requests.Session:
+        if self._session is None:
+            self._session = requests.Session()
+        return self._session
+
+    @property
+    def rng(self) -> random.Random:
+        if self._rng is None:
+            self._rng = random.Random()
+        return self._rng
 
     def url(self, path: str) -> str:
         if path.startswith(("http://", "https://")):

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kycdesk.models import VerificationSession, WebhookDelivery
-from kycdesk.services import broker, erase, media, results, sweeps
+from kycdesk.services import broker, dispatch, erase, media, results, sweeps
 from kycdesk.services.vendors import get_provider
 from providers.base import Capability, MalformedPayload, ProviderError, WebhookRejected
 
@@ -71,7 +71,7 @@ def receive_delivery(
     """
     size = max(size or 0, len(body))
     refusal = _refusal(vendor, headers, body, path_token, size)
-    delivery = WebhookDelivery.objects.create(
+    delivery = WebhookDelivery.objects.record(
         vendor=vendor,
         received_at=timezone.now(),
         source_ip=source_ip,
@@ -91,7 +91,7 @@ def receive_delivery(
     )
     if refusal is not None:
         return Intake(refusal.http_status, delivery, refusal.message, refusal.retry_after)
-    transaction.on_commit(lambda: enqueue_delivery(delivery.pk))
+    transaction.on_commit(lambda: hand_over(delivery.pk))
     return Intake(200, delivery)
 
 
@@ -129,6 +129,14 @@ def _refusal(vendor: str, headers: dict[str, str], body: bytes, path_token: str,
             retry_after=VERIFY_RETRY_AFTER,
         )
     return None
+
+
+def hand_over(delivery_id: int) -> None:
+    """Queue a committed delivery: through this process's batching thread when it batches."""
+    if dispatch.batching():
+        dispatch.dispatcher().submit(delivery_id)
+    else:
+        enqueue_delivery(delivery_id)
 
 
 def enqueue_delivery(delivery_id: int) -> None:

@@ -108,16 +108,16 @@ def test_a_database_outage_is_a_503_and_the_vendors_retry_succeeds(client, sessi
     from kycdesk.services import webhooks as service
 
     body = json.dumps({"id": "s1", "state": "ok"}).encode()
-    real_create = WebhookDelivery.objects.create
+    real_record = WebhookDelivery.objects.record
     calls = {"n": 0}
 
-    def flaky_create(**kwargs):
+    def flaky_record(**kwargs):
         calls["n"] += 1
         if calls["n"] == 1:
             raise OperationalError("server closed the connection unexpectedly")
-        return real_create(**kwargs)
+        return real_record(**kwargs)
 
-    monkeypatch.setattr(service.WebhookDelivery.objects, "create", flaky_create)
+    monkeypatch.setattr(service.WebhookDelivery.objects, "record", flaky_record)
 
     first = post(client, body)
     retry = post(client, body)
