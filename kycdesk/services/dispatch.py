@@ -100,4 +100,9 @@ def dispatcher() -> Dispatcher:
 
 
 def batching() -> bool:
-    return settings.KYCDESK_WEBHOOK_BATCH_SECONDS > 0
+    """Whether deliveries go through the batching thread: not when django-q2 runs tasks inline
+    (sync mode, or ``manage.py demo`` switching it on for its run), where a delivery must be
+    processed before its request ends."""
+    from django_q.conf import Conf
+
+    return settings.KYCDESK_WEBHOOK_BATCH_SECONDS > 0 and not Conf.SYNC

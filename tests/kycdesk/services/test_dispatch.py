@@ -78,7 +78,10 @@ def test_each_process_has_one_dispatcher(settings, monkeypatch):
 def test_an_accepted_delivery_is_handed_to_the_batching_thread_when_batching(
     client, fake_vendor, settings, monkeypatch
 ):
+    from django_q.conf import Conf
+
     settings.KYCDESK_WEBHOOK_BATCH_SECONDS = 0.05
+    monkeypatch.setattr(Conf, "SYNC", False)  # as in production: a cluster runs the tasks
     sent = Recorder()
     monkeypatch.setattr(dispatch, "_dispatchers", {dispatch.os.getpid(): dispatch.Dispatcher(sent, window=0.05)})
     VerificationSession.objects.create(vendor="datakeen", external_id="s1", identity=Identity.objects.create())
@@ -103,6 +106,15 @@ def test_a_worker_queues_one_processing_task_per_delivery_of_a_batch(monkeypatch
     count = tasks.queue_deliveries([7, 8, 9])
 
     assert (count, queued) == (3, [7, 8, 9])
+
+
+def test_tasks_run_inline_are_never_batched_even_with_a_window(settings, monkeypatch):
+    from django_q.conf import Conf
+
+    settings.KYCDESK_WEBHOOK_BATCH_SECONDS = 0.05
+    monkeypatch.setattr(Conf, "SYNC", True)  # as manage.py demo switches it on for its run
+
+    assert not dispatch.batching()
 
 
 def test_sync_mode_never_batches(settings):
