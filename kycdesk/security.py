@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django_otp import devices_for_user
@@ -67,8 +68,10 @@ class SessionIdleRefreshMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        if session is None or session.modified or session.is_empty():
-            return response  # nothing to keep alive, or saved anyway
+        # Only a signed-in session the request used: a made-up or stale cookie on a page that
+        # never reads the session (a webhook, /healthz) must not make a session row.
+        if session is None or session.modified or not session.accessed or SESSION_KEY not in session:
+            return response
         now = int(time.time())
         if now - int(session.get(self.KEY, 0)) >= getattr(settings, "KYCDESK_SESSION_REFRESH_SECONDS", 60):
             session[self.KEY] = now  # modified: SessionMiddleware saves it and renews the cookie

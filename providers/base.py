@@ -14,6 +14,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+# Shorter credential values (a partner id "7") are not masked: they would mangle ordinary text.
+MIN_MASKED_LENGTH = 8
+
 
 class Status(enum.StrEnum):
     """Unified status (DESIGN.md, "Unified status"). The vendor's own value is kept beside it."""
@@ -416,6 +419,32 @@ class Provider:
 
     def credential(self, key: str) -> str:
         return self.config.credentials.get(key, "")
+
+    def masked(self, value: Any) -> Any:
+        """``value`` (text, or lists and mappings of it) with each of our credentials replaced by a
+        placeholder such as ``<VULT_WEBHOOK_TOKEN>``: what may be kept or shown of a vendor's
+        answer that repeats them (a webhook list echoing our secret URL)."""
+        secrets = sorted(
+            (
+                (secret, f"<{self.code.upper()}_{key.upper()}>")
+                for key, secret in self.config.credentials.items()
+                if isinstance(secret, str) and len(secret) >= MIN_MASKED_LENGTH
+            ),
+            key=lambda pair: -len(pair[0]),
+        )
+
+        def walk(item: Any) -> Any:
+            if isinstance(item, str):
+                for secret, mask in secrets:
+                    item = item.replace(secret, mask)
+                return item
+            if isinstance(item, Mapping):
+                return {key: walk(inner) for key, inner in item.items()}
+            if isinstance(item, list | tuple):
+                return [walk(inner) for inner in item]
+            return item
+
+        return walk(value)
 
     def verify_path_token(self, path_token: str, credential_key: str = "webhook_token") -> None:
         """For unsigned vendors: the secret in our endpoint's URL must match, in constant time."""

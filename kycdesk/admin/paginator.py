@@ -74,7 +74,8 @@ class EstimatedCountPaginator(Paginator):
         rows = self.object_list
         if self._can_defer(rows):
             ids = rows.values("pk")[bottom:top]
-            return self._get_page(self._rows_by_id(rows, ids) or rows.filter(pk__in=ids), number, self)
+            by_id = self._rows_by_id(rows, ids)
+            return self._get_page(rows.filter(pk__in=ids) if by_id is None else by_id, number, self)
         return self._get_page(rows[bottom:top], number, self)
 
     @staticmethod
@@ -86,7 +87,7 @@ class EstimatedCountPaginator(Paginator):
         query = rows.query
         if query.annotations or query.extra or query.extra_tables:
             return None
-        page = rows.model._base_manager.db_manager(rows.db).filter(pk__in=ids)
+        page = type(rows)(model=rows.model, using=rows.db, hints=rows._hints).filter(pk__in=ids)
         page.query.select_related = copy.deepcopy(query.select_related)
         page.query.deferred_loading = (frozenset(query.deferred_loading[0]), query.deferred_loading[1])
         page.query.order_by = query.order_by

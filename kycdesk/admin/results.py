@@ -30,6 +30,7 @@ from django.contrib.admin.utils import (
     lookup_field,
     quote,
 )
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch, reverse
@@ -73,7 +74,7 @@ def _checkbox_cell(cl: Any) -> Cell | None:
 
     def cell(row: Any) -> str:
         value = html.escape(str(getattr(row, pk)))
-        aria = label.format(html.escape(str(row)))
+        aria = label.format(_escaped(str(row)))  # as format_html: safe text stays as it is
         return (
             f'<td class="action-checkbox"><input type="checkbox" name="{ACTION_CHECKBOX_NAME}" value="{value}"'
             f' class="action-select" aria-label="{aria}"></td>'
@@ -177,19 +178,27 @@ def _url_getter(cl: Any) -> Callable[[Any], str | None]:
     primary key, then the mark replaced by each row's (quoted as the admin quotes it)."""
     pk = cl.lookup_opts.pk.attname
     context = {"preserved_filters": cl.preserved_filters, "opts": cl.opts}
-    if not isinstance(cl.lookup_opts.pk, models.IntegerField):  # reverse() would quote other keys
-        return lambda row: add_preserved_filters(context, cl.url_for_result(row))
 
-    class Marked:
-        pass
+    def each_row(row: Any) -> str | None:  # Django's way: a row whose URL does not reverse is text
+        try:
+            return add_preserved_filters(context, cl.url_for_result(row))
+        except NoReverseMatch:
+            return None
 
-    marked = Marked()
+    # Only the admin's own URL for an integer key can be reversed once (reverse() would quote
+    # other keys; an admin's own url_for_result may read more of the row than its key).
+    if (
+        not isinstance(cl.lookup_opts.pk, models.IntegerField)
+        or type(cl).url_for_result is not ChangeList.url_for_result
+    ):
+        return each_row
+    marked = cl.model()
     setattr(marked, pk, _PK_MARK)
     try:
         template = add_preserved_filters(context, cl.url_for_result(marked))
     except NoReverseMatch:
         return lambda row: None
     if template.count(_PK_MARK) != 1:  # the mark is not unambiguous here: reverse each row
-        return lambda row: add_preserved_filters(context, cl.url_for_result(row))
+        return each_row
     before, after = template.split(_PK_MARK)
     return lambda row: f"{before}{quote(getattr(row, pk))}{after}"

@@ -3,7 +3,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from django.db import connections, models
+from django.db import connections, models, router
 
 from .choices import Vendor
 
@@ -41,9 +41,10 @@ class WebhookDeliveryQuerySet(models.QuerySet["WebhookDelivery"]):
         a third of the endpoint's CPU under a burst (BENCHMARKS.md). Same row either way
         (tests/kycdesk/models/test_webhook_record.py compares every column).
         """
-        connection = connections[self.db]
-        if connection.vendor != "postgresql":
-            return self.create(**values)
+        db = self._db or router.db_for_write(self.model)
+        connection = connections[db]
+        if connection.vendor != "postgresql" or not _plain_columns(self.model):
+            return self.using(db).create(**values)
         delivery = self.model(**values)
         fields = _insert_fields(self.model)
         params = [field.get_db_prep_save(field.pre_save(delivery, True), connection) for field in fields]
@@ -51,8 +52,18 @@ class WebhookDeliveryQuerySet(models.QuerySet["WebhookDelivery"]):
             cursor.execute(_insert_sql(self.model), params)
             (delivery.pk,) = cursor.fetchone()
         delivery._state.adding = False
-        delivery._state.db = self.db
+        delivery._state.db = db
         return delivery
+
+
+@functools.cache
+def _plain_columns(model: type[models.Model]) -> bool:
+    """Whether every column is written from Python (no generated column, no database default):
+    what the one-statement INSERT assumes; anything else goes through create()."""
+    return not any(
+        getattr(field, "generated", False) or field.db_default is not models.NOT_PROVIDED
+        for field in _insert_fields(model)
+    )
 
 
 @functools.cache

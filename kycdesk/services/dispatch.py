@@ -56,6 +56,9 @@ class Dispatcher:
         with self._done:
             return self._done.wait_for(lambda: self._pending == 0, timeout=timeout)
 
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
     def _run(self) -> None:
         while True:
             batch = [self._ids.get()]
@@ -71,10 +74,16 @@ class Dispatcher:
             except Exception:  # any broker failure: the rows are committed, the retry sweep queues them
                 logger.warning("could not queue %d deliveries; the retry sweep will", len(batch), exc_info=True)
             finally:
-                connections.close_all()  # this thread's own connections (an ORM broker uses one)
-                with self._done:
-                    self._pending -= len(batch)
-                    self._done.notify_all()
+                self._settle(batch)
+
+    def _settle(self, batch: list[int]) -> None:
+        try:
+            connections.close_all()  # this thread's own connections (an ORM broker uses one)
+        except Exception:  # a connection that will not close must not stop the thread
+            logger.warning("could not close the dispatch thread's connections", exc_info=True)
+        with self._done:
+            self._pending -= len(batch)
+            self._done.notify_all()
 
 
 _lock = threading.Lock()
@@ -90,10 +99,10 @@ def _send(ids: list[int]) -> None:
 def dispatcher() -> Dispatcher:
     pid = os.getpid()
     found = _dispatchers.get(pid)
-    if found is None:
+    if found is None or not found.alive():
         with _lock:
             found = _dispatchers.get(pid)
-            if found is None:
+            if found is None or not found.alive():  # none yet in this process, or its thread died
                 found = _dispatchers[pid] = Dispatcher(_send, window=settings.KYCDESK_WEBHOOK_BATCH_SECONDS)
                 atexit.register(found.flush)
     return found

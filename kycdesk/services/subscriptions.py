@@ -1,6 +1,6 @@
 """Mirror the webhooks a vendor has configured for us (Identify24's webhook/getAll, VULT's webhook
-list) into WebhookSubscription rows, shown read-only. Providers mask their secrets in what they
-list (VULT's path token), so nothing secret is kept here."""
+list) into WebhookSubscription rows, shown read-only, with our credentials masked wherever the
+vendor's list repeats them (our secret path token in the URL)."""
 
 from __future__ import annotations
 
@@ -26,10 +26,11 @@ def sync_webhook_subscriptions(*, vendor: str, actor=None, ip: str | None = None
                 vendor=vendor,
                 external_id=info.external_id[:200],
                 defaults={
-                    "name": info.name[:200],
-                    "url": info.url[:2048],
+                    # Our secrets never kept: a listed URL may hold our path token (Identify24, VULT).
+                    "name": provider.masked(info.name)[:200],
+                    "url": provider.masked(info.url)[:2048],
                     "vendor_status": info.status[:50],
-                    "raw": dict(info.raw),
+                    "raw": provider.masked(dict(info.raw)),
                     "synced_at": now,
                 },
             )

@@ -29,8 +29,6 @@ from providers.vult.normalize import IdaSession, RequirementSet, VendorWebhook, 
 #: Page size of the list calls (take/skip), and a bound on how many pages one sweep reads.
 PAGE = 100
 MAX_PAGES = 1000
-#: What replaces our secret webhook path token wherever its URL is shown or kept.
-WEBHOOK_TOKEN_MASK = "<VULT_WEBHOOK_TOKEN>"  # noqa: S105 (a placeholder, not a secret)
 
 
 class VultProvider(Provider):
@@ -71,11 +69,6 @@ class VultProvider(Provider):
     def our_webhook_url(self) -> str:
         token = self.credential("webhook_token")
         return self.webhook_url(f"{token}/") if token else ""
-
-    def masked(self, url: str) -> str:
-        """``url`` with our secret path token replaced by a placeholder: what may be shown or kept."""
-        token = self.credential("webhook_token")
-        return url.replace(token, WEBHOOK_TOKEN_MASK) if token else url
 
     def create_session(self, request: LaunchRequest) -> LaunchResult:
         mode = str(request.options.get("liveness_mode") or "passive")
@@ -216,14 +209,7 @@ class VultProvider(Provider):
     def list_webhooks(self) -> list[VendorWebhook]:
         """VULT's webhook list, our secret path token masked: the list is mirrored and shown."""
         listed = normalize.webhooks({"webhooks": list(self._pages(self.client.webhook_list, "webhooks"))})
-        return [
-            replace(
-                hook,
-                url=self.masked(hook.url),
-                raw={k: self.masked(v) if isinstance(v, str) else v for k, v in hook.raw.items()},
-            )
-            for hook in listed
-        ]
+        return [replace(hook, url=self.masked(hook.url), raw=self.masked(dict(hook.raw))) for hook in listed]
 
     def register_webhook(self, name: str) -> str:
         """Register our endpoint (with its secret token) under ``name``; returns the URL sent."""

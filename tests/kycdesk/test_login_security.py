@@ -199,6 +199,18 @@ def test_a_session_in_use_is_written_at_most_once_a_minute_not_on_every_page(set
     assert (first, within_the_minute, after_it) == (True, False, True)
 
 
+def test_a_made_up_session_cookie_on_a_webhook_creates_no_session(client, db):
+    from django.contrib.sessions.models import Session
+
+    client.cookies["sessionid"] = "made-up-key-0123456789abcdefghij"
+
+    response = client.post("/webhooks/identomat/", data=b"{}", content_type="application/json")
+
+    assert response.status_code == 404
+    assert "sessionid" not in response.cookies
+    assert not Session.objects.exists()
+
+
 class _InlineFinder(HTMLParser):
     """Everything a CSP without 'unsafe-inline' would block."""
 

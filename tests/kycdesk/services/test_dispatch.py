@@ -74,6 +74,15 @@ def test_each_process_has_one_dispatcher(settings, monkeypatch):
     assert dispatch.dispatcher() is dispatch.dispatcher()
 
 
+def test_a_dispatcher_whose_thread_died_is_replaced(settings, monkeypatch):
+    settings.KYCDESK_WEBHOOK_BATCH_SECONDS = 0.05
+    dead = dispatch.Dispatcher(Recorder(), window=0.01)
+    monkeypatch.setattr(dead, "alive", lambda: False)
+    monkeypatch.setattr(dispatch, "_dispatchers", {dispatch.os.getpid(): dead})
+
+    assert dispatch.dispatcher() is not dead
+
+
 @pytest.mark.django_db(transaction=True)
 def test_an_accepted_delivery_is_handed_to_the_batching_thread_when_batching(
     client, fake_vendor, settings, monkeypatch

@@ -224,7 +224,8 @@ def test_the_vendors_webhook_list_is_mirrored_with_its_status(sandbox_live, priv
     sync_webhook_subscriptions(vendor="identify24")
 
     subscription = WebhookSubscription.objects.get()
-    assert subscription.url == f"{sandbox_live.url}/webhooks/identify24/sandbox-identify24-webhook_token/"
+    assert subscription.url == f"{sandbox_live.url}/webhooks/identify24/<IDENTIFY24_WEBHOOK_TOKEN>/"
+    assert "sandbox-identify24-webhook_token" not in str(subscription.raw)  # our secret is never kept
     assert subscription.vendor_status == "3 SUCCESS"
 
 
