@@ -7,41 +7,21 @@ from __future__ import annotations
 import contextlib
 import http.client
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from chaos.infra import free_port, stop
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def child_env(**extra: str) -> dict[str, str]:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "Q_SYNC": "off", **extra}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
     return env
-
-
-def stop(process: subprocess.Popen, name: str, *, grace: float = 30.0) -> None:
-    """SIGTERM to the main process only; SIGKILL to its group only if it will not stop."""
-    if process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=grace)
-    except subprocess.TimeoutExpired:
-        print(f"  {name} did not stop in {grace:.0f} s: killing its process group")  # noqa: T201
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
 
 
 @contextlib.contextmanager
@@ -64,7 +44,7 @@ def gunicorn(workers: int, threads: int) -> Iterator[str]:
         wait_until_serving(port, process)
         yield url
     finally:
-        stop(process, "gunicorn")
+        stop(process, name="gunicorn")
 
 
 def wait_until_serving(port: int, process: subprocess.Popen, timeout: float = 60.0) -> None:
@@ -94,4 +74,4 @@ def qcluster(vendor_url: str) -> Iterator[subprocess.Popen]:
     try:
         yield process
     finally:
-        stop(process, "qcluster")
+        stop(process, name="qcluster")

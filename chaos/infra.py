@@ -52,14 +52,17 @@ def _start(command: list[str], log: Path, env: dict[str, str]) -> subprocess.Pop
         )
 
 
-def _stop(process: subprocess.Popen, grace: float) -> None:
-    """SIGTERM to the main process only (shared/notes/django-q2.md), then SIGKILL if it hangs."""
+def stop(process: subprocess.Popen, *, grace: float = 30.0, name: str = "") -> None:
+    """SIGTERM to the main process only (shared/notes/django-q2.md), then SIGKILL to the group we
+    started if it hangs. The bench stops its servers with this too."""
     if process.poll() is not None:
         return
     process.send_signal(signal.SIGTERM)
     try:
         process.wait(timeout=grace)
     except subprocess.TimeoutExpired:
+        if name:
+            print(f"  {name} did not stop in {grace:.0f} s: killing its process group")  # noqa: T201
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)  # the group we started, and nothing else
         process.wait(timeout=10)
@@ -94,8 +97,8 @@ def services(config: Config, port: int, env: dict[str, str]) -> Iterator[None]:
         yield
     finally:
         if cluster is not None:
-            _stop(cluster, grace=30)
-        _stop(web, grace=15)
+            stop(cluster, grace=30)
+        stop(web, grace=15)
 
 
 def cluster_queue_size() -> int:

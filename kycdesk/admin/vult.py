@@ -264,7 +264,7 @@ class VultWebhookAdminMixin:
             title="Register our endpoint with VULT",
             question=(
                 "Ask VULT (webhook create) to send its deliveries to "
-                f"{vult_settings.masked(vult_settings.vult().our_webhook_url())}?"
+                f"{vult_settings.vult().masked(vult_settings.vult().our_webhook_url())}?"
             ),
             button="Register with VULT",
         )

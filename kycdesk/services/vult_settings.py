@@ -15,10 +15,6 @@ from providers.base import EraseOutcome, ProviderError
 from providers.vult.normalize import RequirementSet
 
 
-def masked(url: str) -> str:
-    return vult().masked(url)
-
-
 # --- webhooks --------------------------------------------------------------------------------
 def register_webhook(*, actor: Any, ip: str | None = None, name: str = "kycdesk") -> int:
     """Register our endpoint with VULT's webhook create, then mirror VULT's list again (the same
