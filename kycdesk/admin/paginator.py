@@ -4,13 +4,17 @@ Django's changelist counts the rows for its paginator. Unfiltered, that is a ``C
 the whole table: 0.1 s right after VACUUM, seconds after heavy updates (shared/notes/
 admin-at-scale.md, Django ticket #8408). On PostgreSQL an unfiltered list takes the planner's
 estimate (``pg_class.reltuples``, kept fresh by autovacuum/ANALYZE) and the page says "about".
-A filtered list (a filter or a search) is counted exactly: its indexes keep that cheap, and a
-wrong number there would mislead. SQLite and small tables are always counted exactly.
+A filtered list (a filter or a search) is counted up to ``EXACT_BELOW`` rows and no further: below
+that the count is exact; above it (a vendor's 200,000 sessions, say) the page says "about" and
+gives the planner's estimate for the filter (EXPLAIN), never less than what was counted. Counting
+every approved session took 70 ms on the bench's million; counting to 10,001 takes 5 ms whatever
+the filter matches. SQLite and small tables are always counted exactly.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 
 from django.core.paginator import Page, Paginator
 from django.db import connections
@@ -39,26 +43,60 @@ def estimated_rows(queryset: QuerySet) -> int | None:
     return int(row[0]) if row and row[0] is not None and row[0] >= 0 else None  # -1: never analysed
 
 
+def planned_rows(queryset: QuerySet) -> int:
+    """The rows PostgreSQL's planner expects the queryset to return (``EXPLAIN``, not run)."""
+    query = queryset.order_by().values("pk").query
+    sql, params = query.get_compiler(using=queryset.db).as_sql()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
 class EstimatedCountPaginator(Paginator):
-    """``count`` is PostgreSQL's estimate for an unfiltered big table, else exact.
-    ``is_estimate`` tells the template to say "about"."""
+    """``count`` is an estimate where counting would read more than ``exact_below`` rows (an
+    unfiltered big table, a filter matching many), else exact. ``is_estimate`` tells the template
+    to say "about"."""
 
     exact_below = EXACT_BELOW
 
     @cached_property
-    def _estimate(self) -> int | None:
-        if not isinstance(self.object_list, QuerySet):
-            return None
-        estimate = estimated_rows(self.object_list)
-        return estimate if estimate is not None and estimate >= self.exact_below else None
+    def _counted(self) -> tuple[int | None, bool]:
+        """(count, whether it is an estimate); (None, False) when only a full count will do."""
+        rows = self.object_list
+        if not isinstance(rows, QuerySet):
+            return None, False
+        if not rows.query.has_filters():
+            estimate = estimated_rows(rows)
+            return (estimate, True) if estimate is not None and estimate >= self.exact_below else (None, False)
+        if not self._can_cap(rows):
+            return None, False
+        # Ordering is dropped: it only makes PostgreSQL walk an ordering index to count.
+        counted = rows.order_by().values("pk")[: self.exact_below + 1].count()
+        if counted <= self.exact_below:
+            return counted, False
+        return max(planned_rows(rows), counted), True
 
     @cached_property
     def is_estimate(self) -> bool:
-        return self._estimate is not None
+        return self._counted[1]
 
     @cached_property
     def count(self) -> int:
-        return self._estimate if self._estimate is not None else super().count
+        counted = self._counted[0]
+        return counted if counted is not None else super().count
+
+    @staticmethod
+    def _can_cap(rows: QuerySet) -> bool:
+        query = rows.query
+        return (
+            connections[rows.db].vendor == "postgresql"
+            and not query.distinct
+            and not query.combinator
+            and not query.is_sliced
+            and not query.group_by
+        )
 
     def page(self, number: int | str) -> Page:
         """The page's ids are chosen first, in a subquery, and only those rows are read and

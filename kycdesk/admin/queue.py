@@ -149,7 +149,10 @@ class CaseAdmin(LeanListMixin, ReadOnlyAdmin):
         return request.user.has_perm("kycdesk.reassign_case")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        documents = Document.objects.only("pk", "session_id", "type", "country", "position")
+        # Ordered by the column: Document's default ordering ("session", ...) joins the sessions table.
+        documents = Document.objects.only("pk", "session_id", "type", "country", "position").order_by(
+            "session_id", "position"
+        )
         return (
             Case.objects.review_queue()
             .select_related(*self.list_select_related)

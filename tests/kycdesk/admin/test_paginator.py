@@ -1,13 +1,15 @@
-"""The estimated-count paginator: PostgreSQL's estimate for an unfiltered big table, an exact
-count everywhere else, and deep pages that read only their own rows."""
+"""The estimated-count paginator: PostgreSQL's estimate for an unfiltered big table and for a
+filter matching more rows than it counts, an exact count everywhere else, and deep pages that
+read only their own rows."""
 
 from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from kycdesk.admin import paginator as paginator_module
-from kycdesk.admin.paginator import EstimatedCountPaginator, estimated_rows
+from kycdesk.admin.paginator import EstimatedCountPaginator, estimated_rows, planned_rows
 from kycdesk.models import Identity, VerificationSession
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +52,68 @@ def test_a_filtered_list_has_no_estimate_and_is_counted_exactly():
     assert estimated_rows(filtered) is None
     assert pages.count == 2
     assert not pages.is_estimate
+
+
+@on_postgresql
+def test_a_filter_matching_more_than_the_limit_is_counted_no_further_and_estimated(monkeypatch):
+    make_sessions(12)
+    monkeypatch.setattr(EstimatedCountPaginator, "exact_below", 5)
+    filtered = VerificationSession.objects.filter(external_id__startswith="s00")
+
+    with CaptureQueriesContext(connection) as queries:
+        pages = EstimatedCountPaginator(filtered, 100)
+        count = pages.count
+
+    assert pages.is_estimate
+    assert count >= 6  # never below what was counted
+    assert "LIMIT 6" in queries.captured_queries[0]["sql"]  # counted to the limit and no further
+    assert queries.captured_queries[1]["sql"].startswith("EXPLAIN (FORMAT JSON)")
+
+
+@on_postgresql
+def test_a_filter_estimate_below_what_was_counted_gives_the_counted_rows(monkeypatch):
+    make_sessions(12)
+    monkeypatch.setattr(EstimatedCountPaginator, "exact_below", 5)
+    monkeypatch.setattr(paginator_module, "planned_rows", lambda queryset: 2)
+
+    pages = EstimatedCountPaginator(VerificationSession.objects.filter(external_id__startswith="s00"), 100)
+
+    assert pages.count == 6
+    assert pages.is_estimate
+
+
+@on_postgresql
+def test_a_filter_within_the_limit_is_counted_exactly_in_one_query(monkeypatch):
+    make_sessions(12)
+    monkeypatch.setattr(EstimatedCountPaginator, "exact_below", 5)
+    filtered = VerificationSession.objects.filter(external_id__in=["s0001", "s0002", "s0003"])
+
+    with CaptureQueriesContext(connection) as queries:
+        pages = EstimatedCountPaginator(filtered, 100)
+        count = pages.count
+
+    assert (count, pages.is_estimate) == (3, False)
+    assert len(queries) == 1
+
+
+@on_postgresql
+def test_the_planner_estimate_follows_the_filter():
+    make_sessions(40)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE kycdesk_verificationsession")
+
+    assert planned_rows(VerificationSession.objects.all()) == 40
+    assert planned_rows(VerificationSession.objects.filter(external_id="s0001")) == 1
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite has no estimate")
+def test_sqlite_counts_a_filter_matching_more_than_the_limit_exactly(monkeypatch):
+    make_sessions(12)
+    monkeypatch.setattr(EstimatedCountPaginator, "exact_below", 5)
+
+    pages = EstimatedCountPaginator(VerificationSession.objects.filter(external_id__startswith="s00"), 100)
+
+    assert (pages.count, pages.is_estimate) == (12, False)
 
 
 @pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite has no estimate")
