@@ -35,6 +35,7 @@ def gunicorn(workers: int, threads: int) -> Iterator[str]:
         "--worker-class=gthread",  # threads wait on commits and the broker while others run
         f"--threads={threads}",
         "--backlog=2048",
+        "--keep-alive=75",  # the load generator's connections idle between rounds (default 2 s)
         "--log-level=warning",
         "--timeout=60",
     ]

@@ -202,6 +202,8 @@ def markdown(results: Results) -> str:
             "process's batching thread",
             "(one broker call per batch: kycdesk/services/dispatch.py). The gunicorn workers share 2 CPUs",
             "with the load generator, PostgreSQL and Redis, so that work shows in full in the ratio.",
+            f"Both endpoints were sent the same {sum(hooks.spread)} keep-alive connections, spread over the",
+            f"workers as {hooks.spread} (bench/webhook_load.py, open_pool).",
         ]
     else:
         lines.append(f"Skipped: {results.webhook_note}")

@@ -1,6 +1,8 @@
 """The bench's URLconf: kycdesk's own URLs, plus a plain admin site and a bare view to compare
 against. Mounted only by bench.settings, never in kycdesk.urls."""
 
+import os
+
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
@@ -13,9 +15,12 @@ from .vendor_stub import idenfy_api
 
 @csrf_exempt
 def bare(request: HttpRequest) -> HttpResponse:
-    """The floor for the webhook endpoint: the same server and middleware, no work at all."""
+    """The floor for the webhook endpoint: the same server and middleware, no work at all. It
+    names the gunicorn worker that answered, so the load generator can spread its connections."""
     request.read()
-    return HttpResponse(b'{"received": 0}', content_type="application/json")
+    response = HttpResponse(b'{"received": 0}', content_type="application/json")
+    response["X-Bench-Worker"] = str(os.getpid())
+    return response
 
 
 urlpatterns = [

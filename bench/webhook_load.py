@@ -3,9 +3,13 @@ server in the same run, then django-q2 workers (Redis broker) draining the backl
 
 The load generator is plain Python: a bounded pool of threads, each with its own keep-alive
 HTTP connection, sending signed iDenfy result deliveries (hex HMAC-SHA256 of the raw body in
-``Idenfy-Signature``). Bare and webhook requests go in alternating rounds so both meet the same
-machine noise. Every delivery names a session created for the run (deleted afterwards), so the
-workers do the real work: claim, parse, pull the result over HTTP (bench.vendor_stub), apply it.
+``Idenfy-Signature``). Bare and webhook requests go in alternating rounds over the same
+connections, so both meet the same machine noise and the same workers. The connections are
+spread evenly over the gunicorn workers, as a load balancer would: a worker's accepts are a race,
+and 16 connections that all land on one worker hold it to one CPU (bare throughput then varied
+2x from run to run, 1,370 to 2,940 requests/s, and the ratio with it). Every delivery names a
+session created for the run (deleted afterwards), so the workers do the real work: claim, parse,
+pull the result over HTTP (bench.vendor_stub), apply it.
 Everything started here is stopped here: gunicorn's master and the qcluster's main process are
 signalled, never their process groups (shared/notes/django-q2.md).
 """
@@ -74,6 +78,7 @@ class Report:
     failed: int
     drain_seconds: float
     states: dict[str, int]
+    spread: list[int] = field(default_factory=list)  # keep-alive connections per gunicorn worker
 
     @property
     def processed_per_s(self) -> float:
@@ -138,14 +143,52 @@ def delivery(scan_ref: str, signing_key: str) -> tuple[bytes, dict[str, str]]:
     return body, headers
 
 
-def send_all(url: str, path: str, jobs: list[tuple[bytes, dict[str, str]]], load: Load) -> None:
-    """Send every job with CONCURRENCY threads; add latencies, statuses and accepted ids to ``load``."""
+def connect(url: str) -> http.client.HTTPConnection:
     host, port = url.removeprefix("http://").split(":")
+    return http.client.HTTPConnection(host, int(port), timeout=30)
+
+
+def answering_worker(connection: http.client.HTTPConnection) -> str:
+    """The pid of the gunicorn worker serving this keep-alive connection (from the bare view)."""
+    connection.request("POST", "/bench/bare/", body=b"{}")
+    response = connection.getresponse()
+    response.read()
+    return response.getheader("X-Bench-Worker") or "?"
+
+
+def open_pool(url: str, size: int, workers: int, *, attempts: int = 400) -> tuple[list, Counter]:
+    """``size`` keep-alive connections, the same number to each worker (as far as ``attempts``
+    new connections allow); and how many each worker got."""
+    share = -(-size // workers)
+    pool: list[http.client.HTTPConnection] = []
+    per_worker: Counter = Counter()
+    spare: list[http.client.HTTPConnection] = []
+    for _ in range(attempts):
+        if len(pool) == size:
+            break
+        connection = connect(url)
+        pid = answering_worker(connection)
+        if per_worker[pid] < share:
+            per_worker[pid] += 1
+            pool.append(connection)
+        else:
+            spare.append(connection)  # kept open until the pool is full, so the race is re-run
+    missing = size - len(pool)  # a worker that would not take its share: the others take more
+    for connection in spare[:missing]:
+        per_worker[answering_worker(connection)] += 1
+        pool.append(connection)
+    for connection in spare[missing:]:
+        connection.close()
+    return pool, per_worker
+
+
+def send_all(pool: list[http.client.HTTPConnection], path: str, jobs: list, load: Load) -> None:
+    """Send every job, one thread per pooled connection; add latencies, statuses and accepted ids
+    to ``load``."""
     lock = threading.Lock()
     pending = iter(jobs)
 
-    def worker() -> None:
-        connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    def worker(connection: http.client.HTTPConnection) -> None:
         while True:
             with lock:
                 job = next(pending, None)
@@ -159,7 +202,7 @@ def send_all(url: str, path: str, jobs: list[tuple[bytes, dict[str, str]]], load
                 answer = response.read()
                 status = response.status
             except (OSError, http.client.HTTPException):
-                connection.close()
+                connection.close()  # counted as failed; the next request reconnects
                 status, answer = 0, b""
             elapsed = (time.perf_counter() - started) * 1000
             received = json.loads(answer).get("received") if status == 200 and path != "/bench/bare/" else None
@@ -168,9 +211,8 @@ def send_all(url: str, path: str, jobs: list[tuple[bytes, dict[str, str]]], load
                 load.statuses[status] += 1
                 if received:
                     load.accepted_ids.append(int(received))
-        connection.close()
 
-    threads = [threading.Thread(target=worker) for _ in range(CONCURRENCY)]
+    threads = [threading.Thread(target=worker, args=(connection,)) for connection in pool]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -233,15 +275,20 @@ def run(deliveries: int, *, workers: int, threads: int, log: Callable[[str], Non
     jobs = [delivery(session.external_id, key) for session in sessions]
     warmup, jobs = jobs[:WARMUP], jobs[WARMUP:]
     webhook, bare, warm = Load(), Load(), Load()
+    pool: list[http.client.HTTPConnection] = []
     try:
         with processes.gunicorn(workers, threads) as url:
-            send_all(url, "/bench/bare/", warmup, warm)
-            send_all(url, "/webhooks/idenfy/", warmup, warm)
+            pool, spread = open_pool(url, CONCURRENCY, workers)
+            log(f"  {len(pool)} connections over the workers: {sorted(spread.values(), reverse=True)}")
+            send_all(pool, "/bench/bare/", warmup, warm)
+            send_all(pool, "/webhooks/idenfy/", warmup, warm)
             size = -(-len(jobs) // ROUNDS)
             for start in range(0, len(jobs), size):
                 chunk = jobs[start : start + size]
-                send_all(url, "/bench/bare/", chunk, bare)
-                send_all(url, "/webhooks/idenfy/", chunk, webhook)
+                send_all(pool, "/bench/bare/", chunk, bare)
+                send_all(pool, "/webhooks/idenfy/", chunk, webhook)
+            for connection in pool:
+                connection.close()
             log(f"  bare: {bare.rps:.0f} req/s, p99 {bare.p99_ms:.0f} ms; statuses {dict(bare.statuses)}")
             log(f"  webhook: {webhook.rps:.0f} req/s, p99 {webhook.p99_ms:.0f} ms; statuses {dict(webhook.statuses)}")
             accepted = warm.accepted_ids + webhook.accepted_ids
@@ -251,6 +298,7 @@ def run(deliveries: int, *, workers: int, threads: int, log: Callable[[str], Non
         report = Report(
             webhook=webhook,
             bare=bare,
+            spread=sorted(spread.values(), reverse=True),
             accepted=len(accepted),
             processed=done,
             lost=len(accepted) - done,
