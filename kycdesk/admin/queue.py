@@ -55,6 +55,10 @@ def _column(name: str, description: str, function: Callable[[Any], str]) -> Call
     return admin.display(description=description)(function)
 
 
+def case_link_column(obj: VerificationSession, case_url: Callable[[int], str]) -> str:
+    return format_html("<a href='{}'>{}</a>", case_url(obj.pk), obj.external_id or obj.pk)
+
+
 def age_column(obj: VerificationSession, now: dt.datetime) -> str:
     return format_html(
         "<span class='{}' title='since {}'>{}</span>",
@@ -173,17 +177,19 @@ class CaseAdmin(LeanListMixin, ReadOnlyAdmin):
         a ModelAdmin is shared by every thread, so it must not keep request state."""
         now, user_id, here = timezone.now(), request.user.pk, request.get_full_path()
         urls = {name: pk_url(f"admin:kycdesk_case_{name}") for name in ("claim", "release")}
+        case_url = pk_url("admin:kycdesk_case")
         per_request = {
+            "case_link": _column("case_link", "Case", lambda obj: case_link_column(obj, case_url)),
             "age": _column("age", "Age", lambda obj: age_column(obj, now)),
             "assignee": _column("assignee", "Assignee", lambda obj: assignee_column(obj, now)),
             "row_actions": _column("row_actions", "", lambda obj: actions_column(obj, now, user_id, here, urls)),
         }
         return [per_request.get(name, name) for name in self.list_display]
 
-    # --- columns (age, assignee and row_actions are replaced per request, see above) -------------
+    # --- columns (case_link, age, assignee and row_actions are replaced per request, see above) ---
     @admin.display(description="Case")
     def case_link(self, obj: Case) -> str:
-        return format_html("<a href='{}'>{}</a>", case_views.case_url(obj.pk), obj.external_id or obj.pk)
+        return case_link_column(obj, case_views.case_url)
 
     @admin.display(description="Age")
     def age(self, obj: Case) -> str:
