@@ -45,10 +45,12 @@ def machine() -> dict[str, str]:
         server = cursor.fetchone()[0]
         cursor.execute("SHOW shared_buffers")
         buffers = cursor.fetchone()[0]
+        cursor.execute("SHOW autovacuum")
+        autovacuum = cursor.fetchone()[0]
     return {
         "CPUs (nproc)": str(os.cpu_count()),
         "memory": memory,
-        "PostgreSQL": f"{server} (shared_buffers {buffers}, on the same machine)",
+        "PostgreSQL": f"{server} (shared_buffers {buffers}, autovacuum {autovacuum}, on the same machine)",
         "Python / Django": f"{platform.python_version()} / {django.get_version()}",
         "system": platform.platform(),
     }
