@@ -28,11 +28,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection
 
 from kycdesk.models import Identity, VerificationSession, WebhookDelivery
 
-from . import processes
+from . import dataset, processes
 
 CONCURRENCY = 16
 ROUNDS = 4
@@ -251,9 +250,7 @@ def cleanup() -> None:
     admin pages open on."""
     WebhookDelivery.objects.all().delete()
     VerificationSession.objects.filter(external_id__startswith=PREFIX).delete()
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:  # VACUUM cannot run in one
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
+    dataset.vacuum_analyze()
 
 
 def available() -> tuple[bool, str]:
