@@ -173,6 +173,7 @@ def open_pool(url: str, size: int, workers: int, *, attempts: int = 400) -> tupl
             pool.append(connection)
         else:
             spare.append(connection)  # kept open until the pool is full, so the race is re-run
+            time.sleep(0.01)  # a worker still starting up gets the time to take its share
     missing = size - len(pool)  # a worker that would not take its share: the others take more
     for connection in spare[:missing]:
         per_worker[answering_worker(connection)] += 1
@@ -292,8 +293,6 @@ def run(deliveries: int, *, workers: int, threads: int, log: Callable[[str], Non
                 chunk = jobs[start : start + size]
                 send_all(pool, "/bench/bare/", chunk, bare)
                 send_all(pool, "/webhooks/idenfy/", chunk, webhook)
-            for connection in pool:
-                connection.close()
             log(f"  bare: {bare.rps:.0f} req/s, p99 {bare.p99_ms:.0f} ms; statuses {dict(bare.statuses)}")
             log(f"  webhook: {webhook.rps:.0f} req/s, p99 {webhook.p99_ms:.0f} ms; statuses {dict(webhook.statuses)}")
             accepted = warm.accepted_ids + webhook.accepted_ids
@@ -314,5 +313,7 @@ def run(deliveries: int, *, workers: int, threads: int, log: Callable[[str], Non
         log(f"  drained {done} of {len(accepted)} in {seconds:.1f} s ({report.processed_per_s:.0f}/s); states {states}")
         return report
     finally:
+        for connection in pool:
+            connection.close()
         clear_queue()
         cleanup()

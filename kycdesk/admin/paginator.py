@@ -6,9 +6,12 @@ admin-at-scale.md, Django ticket #8408). On PostgreSQL an unfiltered list takes 
 estimate (``pg_class.reltuples``, kept fresh by autovacuum/ANALYZE) and the page says "about".
 A filtered list (a filter or a search) is counted up to ``EXACT_BELOW`` rows and no further: below
 that the count is exact; above it (a vendor's 200,000 sessions, say) the page says "about" and
-gives the planner's estimate for the filter (EXPLAIN), never less than what was counted. Counting
-every approved session took 70 ms on the bench's million; counting to 10,001 takes 5 ms whatever
-the filter matches. SQLite and small tables are always counted exactly.
+gives the planner's estimate for the filter (EXPLAIN), or "more than 10,000" when the planner
+expects fewer than were counted. On the bench's million, counting every approved session took
+70 ms and counting to 10,001 takes 5 ms (a filter served by an index; one that matches few rows
+far apart still reads them all, as an exact count would). An estimate may fall short, so pages
+past the estimated last one are shown (empty if there is nothing there), not refused. SQLite and
+small tables are always counted exactly.
 """
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ from __future__ import annotations
 import copy
 import json
 
-from django.core.paginator import Page, Paginator
-from django.db import connections
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import EmptyPage, Page, Paginator
+from django.db import DatabaseError, connections, transaction
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
@@ -43,15 +47,19 @@ def estimated_rows(queryset: QuerySet) -> int | None:
     return int(row[0]) if row and row[0] is not None and row[0] >= 0 else None  # -1: never analysed
 
 
-def planned_rows(queryset: QuerySet) -> int:
-    """The rows PostgreSQL's planner expects the queryset to return (``EXPLAIN``, not run)."""
+def planned_rows(queryset: QuerySet) -> int | None:
+    """The rows PostgreSQL's planner expects the queryset to return (``EXPLAIN``, not run); None
+    if it cannot say (the page then says "more than" what was counted)."""
     query = queryset.order_by().values("pk").query
-    sql, params = query.get_compiler(using=queryset.db).as_sql()
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        plan = cursor.fetchone()[0]
-    plan = json.loads(plan) if isinstance(plan, str) else plan
-    return int(plan[0]["Plan"]["Plan Rows"])
+    try:
+        sql, params = query.get_compiler(using=queryset.db).as_sql()
+        with transaction.atomic(using=queryset.db), connections[queryset.db].cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        return int(plan[0]["Plan"]["Plan Rows"])
+    except (DatabaseError, EmptyResultSet, LookupError, TypeError, ValueError):  # a count is not worth a 500
+        return None
 
 
 class EstimatedCountPaginator(Paginator):
@@ -62,30 +70,48 @@ class EstimatedCountPaginator(Paginator):
     exact_below = EXACT_BELOW
 
     @cached_property
-    def _counted(self) -> tuple[int | None, bool]:
-        """(count, whether it is an estimate); (None, False) when only a full count will do."""
+    def _counted(self) -> tuple[int | None, str]:
+        """(count, how the page words it: "" exact, "about", "more than"); (None, "") when only
+        a full count will do."""
         rows = self.object_list
         if not isinstance(rows, QuerySet):
-            return None, False
+            return None, ""
         if not rows.query.has_filters():
             estimate = estimated_rows(rows)
-            return (estimate, True) if estimate is not None and estimate >= self.exact_below else (None, False)
+            return (estimate, "about") if estimate is not None and estimate >= self.exact_below else (None, "")
         if not self._can_cap(rows):
-            return None, False
+            return None, ""
         # Ordering is dropped: it only makes PostgreSQL walk an ordering index to count.
         counted = rows.order_by().values("pk")[: self.exact_below + 1].count()
         if counted <= self.exact_below:
-            return counted, False
-        return max(planned_rows(rows), counted), True
+            return counted, ""
+        planned = planned_rows(rows)
+        return (planned, "about") if planned is not None and planned > counted else (counted, "more than")
 
     @cached_property
     def is_estimate(self) -> bool:
-        return self._counted[1]
+        return bool(self._counted[1])
 
     @cached_property
     def count(self) -> int:
         counted = self._counted[0]
         return counted if counted is not None else super().count
+
+    @cached_property
+    def shown_count(self) -> str:
+        """The count as the page words it: "about 30,530", "more than 10,000", or exact."""
+        words = self._counted[1]
+        if words == "more than":
+            return f"more than {self.exact_below:,}"
+        return f"{words} {self.count:,}" if words else str(self.count)
+
+    def validate_number(self, number: int | float | str) -> int:
+        try:
+            return super().validate_number(number)
+        except EmptyPage:
+            if self.is_estimate and int(number) > 1:  # past an estimate's last page: shown, not refused
+                return int(number)
+            raise
 
     @staticmethod
     def _can_cap(rows: QuerySet) -> bool:
@@ -107,7 +133,7 @@ class EstimatedCountPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
-        if top + self.orphans >= self.count:
+        if top + self.orphans >= self.count and not self.is_estimate:
             top = self.count
         rows = self.object_list
         if self._can_defer(rows):

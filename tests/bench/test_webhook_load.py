@@ -4,6 +4,9 @@ workers (their accepts are a race), so bare and webhook rounds meet the same wor
 from __future__ import annotations
 
 import itertools
+import os
+
+import pytest
 
 from bench import webhook_load
 
@@ -41,10 +44,28 @@ def test_connections_that_keep_landing_on_one_worker_are_replaced_until_both_hav
     assert all(connection.closed for connection in opened if connection not in pool)
 
 
+def test_an_odd_pool_gives_no_worker_more_than_its_rounded_up_share(monkeypatch):
+    accepting(monkeypatch, "aaab")
+
+    pool, spread = webhook_load.open_pool("http://127.0.0.1:1", 5, 2)
+
+    assert len(pool) == 5
+    assert spread == {"a": 3, "b": 2}
+
+
 def test_a_worker_that_never_accepts_leaves_the_pool_full_but_uneven(monkeypatch):
-    accepting(monkeypatch, "a")
+    monkeypatch.setattr(webhook_load.time, "sleep", lambda seconds: None)
+    opened = accepting(monkeypatch, "a")
 
     pool, spread = webhook_load.open_pool("http://127.0.0.1:1", 4, 2, attempts=10)
 
     assert len(pool) == 4
     assert spread == {"a": 4}
+    assert [connection.closed for connection in opened] == [False] * 4 + [True] * 6
+
+
+@pytest.mark.urls("bench.urls")
+def test_the_bare_view_names_the_worker_that_answered(client):
+    response = client.post("/bench/bare/", data=b"{}", content_type="application/json")
+
+    assert response["X-Bench-Worker"] == str(os.getpid())

@@ -5,7 +5,7 @@ read only their own rows."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 
 from kycdesk.admin import paginator as paginator_module
@@ -64,22 +64,73 @@ def test_a_filter_matching_more_than_the_limit_is_counted_no_further_and_estimat
         pages = EstimatedCountPaginator(filtered, 100)
         count = pages.count
 
+    capped = queries.captured_queries[0]["sql"]
     assert pages.is_estimate
     assert count >= 6  # never below what was counted
-    assert "LIMIT 6" in queries.captured_queries[0]["sql"]  # counted to the limit and no further
-    assert queries.captured_queries[1]["sql"].startswith("EXPLAIN (FORMAT JSON)")
+    assert "LIMIT 6" in capped  # counted to the limit and no further
+    assert "ORDER BY" not in capped  # an ordering would make PostgreSQL walk its index to count
+    assert any(query["sql"].startswith("EXPLAIN (FORMAT JSON)") for query in queries.captured_queries[1:])
 
 
 @on_postgresql
-def test_a_filter_estimate_below_what_was_counted_gives_the_counted_rows(monkeypatch):
+def test_a_filter_past_the_limit_takes_the_planners_estimate(monkeypatch):
+    make_sessions(12)
+    monkeypatch.setattr(EstimatedCountPaginator, "exact_below", 5)
+    monkeypatch.setattr(paginator_module, "planned_rows", lambda queryset: 1_000)
+
+    pages = EstimatedCountPaginator(VerificationSession.objects.filter(external_id__startswith="s00"), 100)
+
+    assert (pages.count, pages.shown_count) == (1_000, "about 1,000")
+
+
+@on_postgresql
+def test_a_planner_that_cannot_say_gives_more_than_the_limit(monkeypatch):
+    make_sessions(12)
+    monkeypatch.setattr(EstimatedCountPaginator, "exact_below", 5)
+    original = paginator_module.connections[DEFAULT_DB_ALIAS].cursor
+
+    def failing_explain():
+        cursor = original()
+        execute = cursor.execute
+
+        def execute_unless_explain(sql, params=None):
+            if sql.startswith("EXPLAIN"):
+                raise DatabaseError("no plan")
+            return execute(sql, params)
+
+        cursor.execute = execute_unless_explain
+        return cursor
+
+    monkeypatch.setattr(paginator_module.connections[DEFAULT_DB_ALIAS], "cursor", failing_explain)
+
+    pages = EstimatedCountPaginator(VerificationSession.objects.filter(external_id__startswith="s00"), 100)
+
+    assert (pages.count, pages.shown_count, pages.is_estimate) == (6, "more than 5", True)
+
+
+def test_pages_past_an_estimate_are_given_not_refused(monkeypatch):
+    make_sessions(30)
+    monkeypatch.setattr(paginator_module, "estimated_rows", lambda queryset: 12_000)
+    monkeypatch.setattr(EstimatedCountPaginator, "exact_below", 10)
+    ordered = VerificationSession.objects.order_by("id")
+    pages = EstimatedCountPaginator(ordered, 7)
+    monkeypatch.setattr(EstimatedCountPaginator, "count", 14)  # the estimate fell short: 2 pages of 7
+
+    third, far = pages.page(3), pages.page(50)
+
+    assert list(third.object_list) == list(ordered[14:21])
+    assert list(far.object_list) == []
+
+
+@on_postgresql
+def test_a_filter_estimate_below_what_was_counted_says_more_than_the_limit(monkeypatch):
     make_sessions(12)
     monkeypatch.setattr(EstimatedCountPaginator, "exact_below", 5)
     monkeypatch.setattr(paginator_module, "planned_rows", lambda queryset: 2)
 
     pages = EstimatedCountPaginator(VerificationSession.objects.filter(external_id__startswith="s00"), 100)
 
-    assert pages.count == 6
-    assert pages.is_estimate
+    assert (pages.count, pages.shown_count, pages.is_estimate) == (6, "more than 5", True)
 
 
 @on_postgresql

@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.contrib import admin
+from django.db import connection
 from django.utils import timezone
 
 from kycdesk.admin import paginator as paginator_module
@@ -120,7 +121,36 @@ def test_an_estimated_total_is_shown_as_an_estimate(sessions, manager, monkeypat
     response = manager.get(CHANGELIST)
 
     assert response.context["cl"].result_count == 1_000_000
-    assert "about 1000000" in response.content.decode()
+    assert "about 1,000,000" in response.content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="filtered lists are estimated on PostgreSQL only")
+def test_a_filter_matching_more_than_is_counted_says_so_and_its_later_pages_open(sessions, manager, monkeypatch):
+    monkeypatch.setattr(admin.site._registry[VerificationSession], "list_per_page", 10)
+    monkeypatch.setattr(paginator_module.EstimatedCountPaginator, "exact_below", 20)
+    monkeypatch.setattr(paginator_module, "planned_rows", lambda queryset: None)  # the planner cannot say
+    url = f"{CHANGELIST}?vendor__exact=idenfy"
+
+    first = manager.get(url)
+    past_the_count = manager.get(f"{url}&p=5")  # 21 counted make 3 pages; 120 sessions make 12
+    far = manager.get(f"{url}&p=13")
+
+    page = first.content.decode()
+    assert "more than 20 verification sessions" in page
+    assert "Select all more than 20" in page
+    assert [s.external_id for s in past_the_count.context["cl"].result_list][0] == "scan0079"
+    assert far.status_code == 200  # shown empty, not redirected to ?e=1 with the filter lost
+    assert list(far.context["cl"].result_list) == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="filtered lists are estimated on PostgreSQL only")
+def test_a_search_matching_more_than_is_counted_shows_the_estimate(sessions, manager, monkeypatch):
+    monkeypatch.setattr(paginator_module.EstimatedCountPaginator, "exact_below", 2)
+    monkeypatch.setattr(paginator_module, "planned_rows", lambda queryset: 4_321)
+
+    page = manager.get(f"{CHANGELIST}?q=Anna").content.decode()
+
+    assert "about 4,321 results" in page
 
 
 def test_the_filters_offer_fixed_values_and_no_facet_counts(sessions, manager):
