@@ -104,6 +104,10 @@ class Watch:
         self.problems.append(f"uncaught exception: {error.error}")
 
     def on_request_failed(self, request: Request) -> None:
+        if request.url.startswith("chrome-extension://"):
+            # Chromium's own (its PDF viewer loading its resources when a PDF is shown, seen
+            # aborted in a CI run): never a request of ours.
+            return
         if request.failure == "net::ERR_ABORTED" and not request.is_navigation_request():
             # Leaving a page aborts what it was still loading: judged in findings(), once we know
             # whether the page that asked is still the one shown.
